@@ -84,6 +84,11 @@ export class Engine {
     this.syncPolicies();
   }
 
+  /** Recompiles everything from the already-parsed files (cluster, identities, policies). */
+  recompute(): void {
+    this.rebuild();
+  }
+
   /** Removes a file. */
   removeFile(name: string): void {
     if (this.files.delete(name)) this.rebuild();
