@@ -1,9 +1,9 @@
 /** Reading manifest and probe files for the command line. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { Probe } from '../engine/evaluate/probe.ts';
-import type { SourceFile } from '../engine/types.ts';
+import type { Protocol, SourceFile } from '../engine/types.ts';
+import { parseFiles } from '../engine/yaml/documents.ts';
 
 /** A problem with the command line's inputs; printed without a stack trace. */
 export class InputError extends Error {
@@ -59,49 +59,52 @@ const isObj = (v: unknown): v is Record<string, unknown> =>
 /** Reads probes from one or more YAML files (`probes:` lists are concatenated). */
 export function readProbes(files: readonly SourceFile[]): ProbeFile {
   const result: ProbeFile = { dns: {}, probes: [] };
-  for (const f of files) {
-    const docs = parseAllDocuments(f.text);
-    const list = Array.isArray(docs) ? docs : [];
-    for (const doc of list) {
-      if (doc.errors.length > 0) {
-        const e = doc.errors[0]!;
-        const line = e.linePos?.[0];
+  const parsed = parseFiles(files);
+  const firstError = parsed.diagnostics.find((d) => d.severity === 'error');
+  if (firstError) {
+    const r = firstError.range;
+    throw new InputError(`${r.file}:${r.startLine}:${r.startColumn}: ${firstError.message}`);
+  }
+  for (const obj of parsed.objects) {
+    const v = obj.value;
+    if (!isObj(v) || !('probes' in v)) continue;
+    const at = (path: (string | number)[]) => {
+      const r = obj.locate(path);
+      return `${r.file}:${r.startLine}:${r.startColumn}`;
+    };
+    if (isObj(v.dns))
+      for (const [name, ips] of Object.entries(v.dns))
+        result.dns[name] = Array.isArray(ips) ? ips.map(String) : [String(ips)];
+    if (!Array.isArray(v.probes)) throw new InputError(`${at(['probes'])}: probes must be a list`);
+    v.probes.forEach((p: unknown, i: number) => {
+      if (!isObj(p)) throw new InputError(`${at(['probes', i])}: a probe must be a mapping`);
+      for (const k of ['from', 'to'] as const)
+        if (typeof p[k] !== 'string')
+          throw new InputError(
+            `${at(['probes', i])}: probe "${k}" is required (namespace/pod, ip:A.B.C.D${k === 'to' ? ', svc:namespace/name or fqdn:name' : ''})`,
+          );
+      const id = p.id === undefined ? `probe-${result.probes.length + 1}` : String(p.id);
+      if (p.expect !== undefined && p.expect !== 'allowed' && p.expect !== 'denied')
         throw new InputError(
-          `${f.name}:${line?.line ?? 1}:${line?.col ?? 1}: ${e.message.split('\n')[0]}`,
+          `${at(['probes', i, 'expect'])}: expect must be "allowed" or "denied"`,
         );
-      }
-      const v: unknown = doc.toJS();
-      if (v === null || v === undefined) continue;
-      if (!isObj(v) || !('probes' in v)) continue;
-      if (isObj(v.dns))
-        for (const [name, ips] of Object.entries(v.dns))
-          result.dns[name] = Array.isArray(ips) ? ips.map(String) : [String(ips)];
-      if (!Array.isArray(v.probes)) throw new InputError(`${f.name}: probes must be a list`);
-      v.probes.forEach((p, i) => {
-        const where = `${f.name}: probes[${i}]`;
-        if (!isObj(p)) throw new InputError(`${where}: a probe must be a mapping`);
-        for (const k of ['from', 'to'] as const)
-          if (typeof p[k] !== 'string')
-            throw new InputError(
-              `${where}: "${k}" is required (namespace/pod, ip:, svc: or fqdn:)`,
-            );
-        const id = p.id === undefined ? `probe-${result.probes.length + 1}` : String(p.id);
-        if (p.expect !== undefined && p.expect !== 'allowed' && p.expect !== 'denied')
-          throw new InputError(`${where}: expect must be "allowed" or "denied"`);
-        const protocol = p.protocol === undefined ? undefined : String(p.protocol).toUpperCase();
-        result.probes.push({
-          id,
-          from: p.from as string,
-          to: p.to as string,
-          ...(p.port !== undefined ? { port: p.port as number | string } : {}),
-          ...(protocol !== undefined ? { protocol: protocol as Probe['protocol'] & string } : {}),
-          ...(isObj(p.http) ? { http: p.http } : {}),
-          ...(isObj(p.dns) ? { dns: p.dns } : {}),
-          ...(isObj(p.kafka) ? { kafka: p.kafka } : {}),
-          ...(p.expect !== undefined ? { expect: p.expect as 'allowed' | 'denied' } : {}),
-        });
+      if (p.port !== undefined && typeof p.port !== 'number' && typeof p.port !== 'string')
+        throw new InputError(`${at(['probes', i, 'port'])}: port must be a number or a port name`);
+      const protocol = p.protocol === undefined ? undefined : String(p.protocol).toUpperCase();
+      if (protocol !== undefined && protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP')
+        throw new InputError(`${at(['probes', i, 'protocol'])}: protocol must be TCP, UDP or SCTP`);
+      result.probes.push({
+        id,
+        from: p.from as string,
+        to: p.to as string,
+        ...(p.port !== undefined ? { port: p.port as number | string } : {}),
+        ...(protocol !== undefined ? { protocol: protocol as Protocol } : {}),
+        ...(isObj(p.http) ? { http: p.http } : {}),
+        ...(isObj(p.dns) ? { dns: p.dns } : {}),
+        ...(isObj(p.kafka) ? { kafka: p.kafka } : {}),
+        ...(p.expect !== undefined ? { expect: p.expect as 'allowed' | 'denied' } : {}),
       });
-    }
+    });
   }
   return result;
 }
