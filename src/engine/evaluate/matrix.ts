@@ -54,6 +54,13 @@ function directionBits(
   return out;
 }
 
+const PROTOCOL_CODE: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
+
+/** A port and protocol as one number, for lookups that should not allocate. */
+function portCode(port: number, protocol: Protocol): number {
+  return port * 4 + (PROTOCOL_CODE[protocol] ?? 3);
+}
+
 export class Matrix {
   readonly groups: EndpointGroup[];
   /** Every port any group declares. */
@@ -65,6 +72,10 @@ export class Matrix {
   private readonly sources: Identity[];
   private readonly sourceSet = new Set<number>();
   private readonly groupOf = new Map<Pod, EndpointGroup>();
+  /** Source identity index of each pod, so that lookups build no strings. */
+  private readonly sourceOf = new Map<Pod, number>();
+  /** The cells of each group by numeric port key (see `portCode`); same Bitsets as `cells`. */
+  private readonly cellsByGroup = new Map<EndpointGroup, Map<number, Bitset>>();
 
   constructor(
     private readonly index: PolicyIndex,
@@ -78,6 +89,7 @@ export class Matrix {
       const identity = index.identities.byPod.get(`${pod.namespace}/${pod.name}`);
       if (!identity || pod.hostNetwork || !pod.ip) continue;
       srcSet.set(identity.index, identity);
+      this.sourceOf.set(pod, identity.index);
       const ports = [...pod.ports].sort(
         (a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1),
       );
@@ -168,6 +180,7 @@ export class Matrix {
         if (own) {
           this.ingress.delete(key);
           this.cells.delete(key);
+          this.cellsByGroup.get(g)?.delete(portCode(p.port, p.protocol));
           continue;
         }
         // Only the affected sources' bits can change in this column.
@@ -190,16 +203,28 @@ export class Matrix {
   allowed(src: Pod, dst: Pod, port: number, protocol: Protocol): boolean {
     // A pod reaching its own address never leaves its network namespace: no policy applies.
     if (src === dst) return true;
-    const si = this.index.identities.byPod.get(`${src.namespace}/${src.name}`);
+    const si =
+      this.sourceOf.get(src) ??
+      this.index.identities.byPod.get(`${src.namespace}/${src.name}`)?.index;
     const g = this.groupOf.get(dst);
-    if (!si || !g) return false;
-    const key = `${g.key}|${port}/${protocol}`;
-    let cell = this.cells.get(key);
-    if (!cell) {
-      cell = this.computeCell(g, port, protocol);
-      this.cells.set(key, cell);
+    if (si === undefined || !g) return false;
+    let byPort = this.cellsByGroup.get(g);
+    if (!byPort) {
+      byPort = new Map();
+      this.cellsByGroup.set(g, byPort);
     }
-    return cell.has(si.index);
+    const code = portCode(port, protocol);
+    let cell = byPort.get(code);
+    if (!cell) {
+      const key = `${g.key}|${port}/${protocol}`;
+      cell = this.cells.get(key);
+      if (!cell) {
+        cell = this.computeCell(g, port, protocol);
+        this.cells.set(key, cell);
+      }
+      byPort.set(code, cell);
+    }
+    return cell.has(si);
   }
 
   /** Number of allowed (source identity, destination group, port) cells, for summaries. */

@@ -129,12 +129,14 @@ export function parseFiles(files: readonly SourceFile[]): ParsedFiles {
     if (!Array.isArray(docs)) docs = [];
     docs.forEach((doc, docIndex) => {
       if (doc.errors.length > 0) {
+        const docStart = doc.range?.[0] ?? 0;
         for (const e of doc.errors) {
+          const [start, end] = withinDocument(f.text, docStart, e.pos[0], e.pos[1]);
           diagnostics.push({
             severity: 'error',
             code: 'yaml-syntax',
             message: `YAML syntax error: ${firstLine(e.message)}`,
-            range: rangeFromOffsets(f.name, lc, e.pos[0], e.pos[1]),
+            range: rangeFromOffsets(f.name, lc, start, end),
           });
         }
         return;
@@ -179,6 +181,41 @@ export function parseFiles(files: readonly SourceFile[]): ParsedFiles {
     });
   }
   return { objects, diagnostics };
+}
+
+/**
+ * Errors about something left open (a flow collection, a quote) are raised where the parser gave
+ * up: at the end of the document, i.e. on the next `---` or past the last line. Such a position is
+ * moved back to the end of the document's last line with content, so the message points into the
+ * document that is broken rather than at its neighbour.
+ */
+function withinDocument(
+  text: string,
+  docStart: number,
+  start: number,
+  end: number,
+): [number, number] {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const onContent = text.slice(lineStart, start).trim() !== '' || !atDocumentEnd(text, start);
+  if (onContent || start <= docStart) return [start, end];
+  let i = lineStart;
+  while (i > docStart) {
+    const prevStart = text.lastIndexOf('\n', i - 2) + 1;
+    const line = text.slice(Math.max(prevStart, docStart), i - 1);
+    const trimmed = line.trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) {
+      const at = Math.max(prevStart, docStart) + line.trimEnd().length;
+      return [at, at];
+    }
+    i = prevStart;
+  }
+  return [start, end];
+}
+
+/** Whether `pos` starts a document marker line or is the end of the text (only blanks left). */
+function atDocumentEnd(text: string, pos: number): boolean {
+  const rest = text.slice(pos);
+  return /^(---|\.\.\.)(\s|$)/.test(rest) || rest.trim() === '';
 }
 
 function firstLine(s: string): string {
