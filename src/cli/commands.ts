@@ -21,9 +21,14 @@ export interface CommonOptions {
   version?: CiliumVersion;
 }
 
-function makeEngine(sources: SourceFile[], opts: CommonOptions): Engine {
+function makeEngine(sources: SourceFile[], opts: CommonOptions, requireContent = true): Engine {
   const engine = new Engine(opts.version ? { ciliumVersion: opts.version } : {});
   engine.load(sources);
+  if (requireContent && sources.length > 0 && engine.documentCount === 0) {
+    // Every file is empty or unparseable: answering would describe an empty cluster.
+    const why = engine.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    throw new InputError(['nothing could be read from the manifests', ...why].join('\n'));
+  }
   return engine;
 }
 
@@ -115,7 +120,7 @@ export function check(paths: string[], opts: CommonOptions): CommandOutput {
 export function validate(paths: string[], opts: CommonOptions): CommandOutput {
   const sources = readSources(paths).filter((f) => !isProbeFile(f));
   nothingRead(sources);
-  const engine = makeEngine(sources, opts);
+  const engine = makeEngine(sources, opts, false);
   const diags = engine.diagnostics;
   const hasError = diags.some((d) => d.severity === 'error');
   if (opts.json) {

@@ -147,6 +147,11 @@ describe('bad input', () => {
     [['verdicts', CLUSTER], /needs --probes/],
     [['frobnicate'], /unknown command/],
     [['matrix', CLUSTER, '--cilium-version', '2.0'], /--cilium-version must be one of/],
+    [
+      ['matrix', 'src/cli/fixtures/bad-syntax.yaml'],
+      /nothing could be read[^]*bad-syntax\.yaml:\d+:\d+/,
+    ],
+    [['verdicts', 'src/cli/fixtures/bad-syntax.yaml', '--probes', PROBES], /nothing could be read/],
   ])('%j fails with a message and exit code 2', (args, message) => {
     let err: unknown;
     try {

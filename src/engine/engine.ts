@@ -32,6 +32,8 @@ interface FileState {
   file: SourceFile;
   clusterObjects: ClusterObjectMeta[];
   clusterSignature: string;
+  /** YAML documents the parser could read, valid or not. */
+  documents: number;
   policies: Policy[];
   /** Raw policy text per key, to skip re-normalising unchanged policies. */
   policySignatures: Map<string, string>;
@@ -108,6 +110,13 @@ export class Engine {
     return this.policyIndex.allPolicies();
   }
   /** Every diagnostic, sorted by file, line and column. */
+  /** How many YAML documents were read from all files (0: nothing could be read). */
+  get documentCount(): number {
+    let n = 0;
+    for (const f of this.files.values()) n += f.documents;
+    return n;
+  }
+
   get diagnostics(): Diagnostic[] {
     const all = [...this.files.values()]
       .flatMap((f) => f.diagnostics)
@@ -283,7 +292,15 @@ export class Engine {
     const clusterSignature = stableJson(
       clusterObjects.map((o) => [o.kind, o.namespace, o.name, o.obj]),
     );
-    return { file, clusterObjects, clusterSignature, policies, policySignatures, diagnostics };
+    return {
+      file,
+      clusterObjects,
+      clusterSignature,
+      documents: parsed.objects.length,
+      policies,
+      policySignatures,
+      diagnostics,
+    };
   }
 
   /** Rebuilds cluster and identities from every file, then re-applies every policy. */
