@@ -62,6 +62,7 @@ export function verdicts(
   nothingRead(sources);
   const probes = readProbes(readSources(probeFiles));
   const engine = makeEngine(sources, opts);
+  engine.publicZone = probes.dns;
   const results = probes.probes.map((p) => engine.probe(p));
   const stderr =
     errorLines(engine) +
@@ -89,8 +90,10 @@ export function check(paths: string[], opts: CommonOptions): CommandOutput {
     throw new InputError(
       'check found no probes file (a YAML file with a top-level "probes:" list)',
     );
-  const probes = readProbes(probeSources).probes;
+  const probeFile = readProbes(probeSources);
+  const probes = probeFile.probes;
   const engine = makeEngine(sources, opts);
+  engine.publicZone = probeFile.dns;
   let passed = 0;
   let failed = 0;
   const lines: string[] = [];

@@ -78,6 +78,8 @@ export function readProbes(files: readonly SourceFile[]): ProbeFile {
     if (!Array.isArray(v.probes)) throw new InputError(`${at(['probes'])}: probes must be a list`);
     v.probes.forEach((p: unknown, i: number) => {
       if (!isObj(p)) throw new InputError(`${at(['probes', i])}: a probe must be a mapping`);
+      // A DNS probe goes to the cluster's DNS service unless it says otherwise.
+      if (p.to === undefined && isObj(p.dns)) p.to = 'svc:kube-system/kube-dns';
       for (const k of ['from', 'to'] as const)
         if (typeof p[k] !== 'string')
           throw new InputError(

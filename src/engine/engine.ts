@@ -8,6 +8,7 @@
  * are recomputed.
  */
 import { buildCluster, CLUSTER_KINDS, type ClusterObjectMeta } from './cluster/build.ts';
+import type { PublicZone } from './dns/resolver.ts';
 import type { Cluster } from './cluster/model.ts';
 import { stableJson } from './hash.ts';
 import { buildIdentities, type IdentityTable } from './identity.ts';
@@ -58,6 +59,8 @@ export class Engine {
   private policyIndex!: PolicyIndex;
   private clusterDiagnostics: Diagnostic[] = [];
   private matrixCache: Matrix | null = null;
+  /** The simulated public DNS that probes resolve names against (the probes file's `dns:`). */
+  publicZone: PublicZone = {};
   private namedPortMap = new Map<string, Set<string>>();
   /** Policy key → the file whose definition currently applies. */
   private owners = new Map<string, string>();
@@ -156,6 +159,8 @@ export class Engine {
       identities: this.identityTable,
       index: this.policyIndex,
       namedPorts: this.namedPortMap,
+      options: this.options,
+      zone: this.publicZone,
     };
   }
 

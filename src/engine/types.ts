@@ -47,11 +47,17 @@ export interface EngineOptions {
   ciliumVersion: CiliumVersion;
   /** The cluster name carried in `io.cilium.k8s.policy.cluster`. Default `default`. */
   clusterName: string;
+  /**
+   * What the DNS proxy answers to a query no rule allows: `refused` (REFUSED, the default) or
+   * `nameError` (NXDOMAIN) — the agent's `--tofqdns-dns-reject-response-code`.
+   */
+  dnsRejectResponseCode: 'refused' | 'nameError';
 }
 
 export const DEFAULT_OPTIONS: EngineOptions = {
   ciliumVersion: '1.18',
   clusterName: 'default',
+  dnsRejectResponseCode: 'refused',
 };
 
 /** L4 protocols a probe can use. */

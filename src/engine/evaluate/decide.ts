@@ -12,6 +12,7 @@
  */
 import type { Identity } from '../identity.ts';
 import { cidrContains, type IpAddr } from '../ip.ts';
+import { selectorMatches } from '../l7/dns.ts';
 import type { PortRule, PortSpec, RuleOrigin } from '../policy/model.ts';
 import type { Direction, Protocol } from '../types.ts';
 import type { CompiledRule, DirectionPolicy } from './policy-index.ts';
@@ -25,6 +26,8 @@ export interface PeerRef {
   world: boolean;
   /** True when the peer is the node the deciding endpoint runs on. */
   localHost: boolean;
+  /** For a world address: the names it was learned under through the DNS proxy (§47). */
+  fqdnNames?: string[];
 }
 
 /** Resolves a named port for this direction: does `name` mean `port`/`protocol` here? */
@@ -43,8 +46,22 @@ export interface DirectionDecision {
   rules: RuleOrigin[];
   /** Rules that put the endpoint into default deny (for default-deny explanations). */
   enforcedBy: RuleOrigin[];
-  /** The matching `toPorts` entries of allowing rules, for the L7 stage. */
+  /** The matching `toPorts` entries of allowing rules. */
   portRules: PortRule[];
+  /**
+   * Every allow rule that matched peer and port, with the `toPorts` entries that covered the
+   * port (null: the rule has no L4 part). The L7 stage reads its rules from here. Filled for
+   * `allow-rule`, and for `no-default-deny` too, where L7 rules still apply (§12).
+   */
+  matches: AllowMatch[];
+}
+
+/** One allow rule that matched a connection. */
+export interface AllowMatch {
+  origin: RuleOrigin;
+  /** Whether the rule puts its subject into default deny (false: `enableDefaultDeny: false`). */
+  enforces: boolean;
+  portRules: { entry: PortRule; portIndex: number }[] | null;
 }
 
 export function portSpecMatches(
@@ -72,11 +89,45 @@ function matchingPortRules(
 
 function peerMatches(cr: CompiledRule, peer: PeerRef): boolean {
   if (cr.peers.has(peer.identity.index)) return true;
-  if (!peer.world || !peer.ip || cr.cidrs.length === 0) return false;
+  if (!peer.world || !peer.ip) return false;
+  // §47: toFQDNs selects the addresses the DNS proxy saw in answers for matching names; they
+  // are never pods.
+  const names = peer.fqdnNames;
+  if (names && names.length > 0 && cr.rule.fqdns.length > 0) {
+    if (cr.rule.fqdns.some((sel) => names.some((n) => selectorMatches(sel, n)))) return true;
+  }
+  if (cr.cidrs.length === 0) return false;
   const ip = peer.ip;
   return cr.cidrs.some(
     (c) => cidrContains(c.cidr, ip) && !c.except.some((e) => cidrContains(e, ip)),
   );
+}
+
+/** The allow rules matching peer and port, with the entries that covered the port. */
+function allowMatches(
+  view: DirectionPolicy,
+  peer: PeerRef,
+  port: number,
+  protocol: Protocol,
+  named: NamedPortResolver,
+): AllowMatch[] {
+  const out: AllowMatch[] = [];
+  for (const cr of view.allow) {
+    if (!peerMatches(cr, peer)) continue;
+    const toPorts = cr.rule.toPorts;
+    const base = { origin: cr.rule.origin, enforces: cr.rule.enforces };
+    if (toPorts === null) {
+      out.push({ ...base, portRules: null });
+      continue;
+    }
+    const prs: { entry: PortRule; portIndex: number }[] = [];
+    toPorts.forEach((entry, portIndex) => {
+      if (entry.ports.some((s) => portSpecMatches(s, port, protocol, named)))
+        prs.push({ entry, portIndex });
+    });
+    if (prs.length > 0) out.push({ ...base, portRules: prs });
+  }
+  return out;
 }
 
 /** Decides one direction. */
@@ -93,6 +144,7 @@ export function decideDirection(
     rules: [] as RuleOrigin[],
     enforcedBy: [] as RuleOrigin[],
     portRules: [] as PortRule[],
+    matches: [] as AllowMatch[],
   };
   if (view.selecting.length === 0) return { ...base, allowed: true, reason: 'no-policy' };
 
@@ -108,20 +160,19 @@ export function decideDirection(
     return { ...base, allowed: true, reason: 'local-host' };
 
   const enforcedBy = view.enforcing.map((r) => r.origin);
-  if (enforcedBy.length === 0) return { ...base, allowed: true, reason: 'no-default-deny' };
+  const matches = allowMatches(view, peer, port, protocol, named);
+  if (enforcedBy.length === 0)
+    return { ...base, allowed: true, reason: 'no-default-deny', matches };
 
-  const allowing: RuleOrigin[] = [];
-  const portRules: PortRule[] = [];
-  for (const cr of view.allow) {
-    if (!peerMatches(cr, peer)) continue;
-    const prs = matchingPortRules(cr.rule.toPorts, port, protocol, named);
-    if (prs === null) allowing.push(cr.rule.origin);
-    else if (prs.length > 0) {
-      allowing.push(cr.rule.origin);
-      portRules.push(...prs);
-    }
-  }
-  if (allowing.length > 0)
-    return { ...base, allowed: true, reason: 'allow-rule', rules: allowing, enforcedBy, portRules };
+  if (matches.length > 0)
+    return {
+      ...base,
+      allowed: true,
+      reason: 'allow-rule',
+      rules: matches.map((m) => m.origin),
+      enforcedBy,
+      portRules: matches.flatMap((m) => (m.portRules ?? []).map((p) => p.entry)),
+      matches,
+    };
   return { ...base, allowed: false, reason: 'default-deny', enforcedBy };
 }

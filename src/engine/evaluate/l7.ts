@@ -1,0 +1,156 @@
+/**
+ * Stage 6: the proxies. Once L3/L4 allowed a connection, the L7 rules that apply to it decide
+ * each request (brief §5, §39–§50).
+ *
+ * For one direction, peer and port the applicable L7 rules are collected from every allow rule
+ * that matched:
+ *   1. A matching `toPorts` entry with `rules` sends the traffic through a proxy; the rules of
+ *      all such entries are unioned (§42, pkg/policy/rule.go `mergePortProto`).
+ *   2. A matching rule without L7 rules (L3-only, or L4-only for this port) makes L7 allow-all
+ *      for this peer: the traffic is still proxied if step 1 applies, but every request passes
+ *      (§42, pkg/policy/rule.go `wildcardL3L4Rules`).
+ *   3. Under Cilium 1.18+, L7 rules of a rule whose default deny is disabled for the direction
+ *      get an allow-all wildcard (§12, versions.ts 'l7-wildcard-when-default-allow').
+ * A request must pass the client's egress proxy and the server's ingress proxy (§43).
+ */
+import { normaliseName, selectorMatches, type NameSelector } from '../l7/dns.ts';
+import { httpRuleMatches, type HttpRequest, type HttpRule } from '../l7/http.ts';
+import { kafkaRuleMatches, type KafkaRequest, type KafkaRule } from '../l7/kafka.ts';
+import type { RuleOrigin } from '../policy/model.ts';
+import type { CiliumVersion, Direction } from '../types.ts';
+import { hasBehaviour } from '../versions.ts';
+import type { DirectionDecision } from './decide.ts';
+
+export type L7Protocol = 'http' | 'dns' | 'kafka';
+
+/** One L7 rule with the policy rule it came from. */
+export interface L7RuleRef<R> {
+  rule: R;
+  origin: RuleOrigin;
+  /** Index of the `toPorts` entry within the rule and of the L7 rule within its list. */
+  portIndex: number;
+  index: number;
+}
+
+/** The L7 rules that apply to one direction of one connection. */
+export interface L7Set {
+  direction: Direction;
+  /** Whether the traffic goes through a proxy (some matching entry has `rules`). */
+  proxied: boolean;
+  /** The proxy's protocol(s); more than one only when policies disagree (a policy error in Cilium). */
+  protocols: L7Protocol[];
+  /** Every request passes; `wildcardBy` says which rules made it so. */
+  wildcard: boolean;
+  wildcardBy: RuleOrigin[];
+  http: L7RuleRef<HttpRule>[];
+  dns: L7RuleRef<NameSelector>[];
+  kafka: L7RuleRef<KafkaRule>[];
+}
+
+/** The outcome of one request at one proxy. */
+export interface L7Check {
+  direction: Direction;
+  allowed: boolean;
+  /** What allowed it: the matching L7 rules, or the rules that made L7 allow-all. */
+  allowedBy: RuleOrigin[];
+  /** The L7 rule paths that matched, e.g. `rules.http[1]`. */
+  matched: string[];
+  set: L7Set;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function protocolsOf(l7: Record<string, unknown>): L7Protocol[] {
+  const out: L7Protocol[] = [];
+  if (Array.isArray(l7.http)) out.push('http');
+  if (Array.isArray(l7.dns)) out.push('dns');
+  if (Array.isArray(l7.kafka)) out.push('kafka');
+  return out;
+}
+
+function pushUnique(list: RuleOrigin[], o: RuleOrigin): void {
+  if (!list.includes(o)) list.push(o);
+}
+
+/** Collects the L7 rules that apply to an allowed direction. */
+export function l7SetOf(d: DirectionDecision, version: CiliumVersion): L7Set {
+  const set: L7Set = {
+    direction: d.direction,
+    proxied: false,
+    protocols: [],
+    wildcard: false,
+    wildcardBy: [],
+    http: [],
+    dns: [],
+    kafka: [],
+  };
+  if (!d.allowed) return set;
+  const wildcardDefaultAllow = hasBehaviour(version, 'l7-wildcard-when-default-allow');
+  for (const m of d.matches) {
+    if (m.portRules === null) {
+      pushUnique(set.wildcardBy, m.origin);
+      continue;
+    }
+    for (const { entry, portIndex } of m.portRules) {
+      const l7 = entry.l7;
+      const protocols = isObj(l7) ? protocolsOf(l7) : [];
+      if (!isObj(l7) || protocols.length === 0) {
+        pushUnique(set.wildcardBy, m.origin);
+        continue;
+      }
+      set.proxied = true;
+      for (const p of protocols) if (!set.protocols.includes(p)) set.protocols.push(p);
+      if (!m.enforces && wildcardDefaultAllow) pushUnique(set.wildcardBy, m.origin);
+      const list = (k: L7Protocol) => (Array.isArray(l7[k]) ? (l7[k] as unknown[]) : []);
+      list('http').forEach((r, index) => {
+        if (isObj(r)) set.http.push({ rule: r as HttpRule, origin: m.origin, portIndex, index });
+      });
+      list('dns').forEach((r, index) => {
+        if (isObj(r)) set.dns.push({ rule: r as NameSelector, origin: m.origin, portIndex, index });
+      });
+      list('kafka').forEach((r, index) => {
+        if (isObj(r)) set.kafka.push({ rule: r as KafkaRule, origin: m.origin, portIndex, index });
+      });
+    }
+  }
+  set.wildcard = set.wildcardBy.length > 0;
+  return set;
+}
+
+function check<R>(
+  set: L7Set,
+  refs: L7RuleRef<R>[],
+  kind: L7Protocol,
+  matches: (r: R) => boolean,
+): L7Check {
+  const base = { direction: set.direction, set };
+  if (!set.proxied) return { ...base, allowed: true, allowedBy: [], matched: [] };
+  const allowedBy: RuleOrigin[] = [];
+  const matched: string[] = [];
+  for (const ref of refs) {
+    if (matches(ref.rule)) {
+      pushUnique(allowedBy, ref.origin);
+      matched.push(`toPorts[${ref.portIndex}].rules.${kind}[${ref.index}]`);
+    }
+  }
+  if (allowedBy.length > 0) return { ...base, allowed: true, allowedBy, matched };
+  if (set.wildcard) return { ...base, allowed: true, allowedBy: [...set.wildcardBy], matched: [] };
+  return { ...base, allowed: false, allowedBy: [], matched: [] };
+}
+
+/** An HTTP request at one proxy. */
+export function checkHttp(set: L7Set, req: HttpRequest): L7Check {
+  return check(set, set.http, 'http', (r) => httpRuleMatches(r, req));
+}
+
+/** A DNS query name at the DNS proxy (§45: only the name counts, not the type). */
+export function checkDns(set: L7Set, qname: string): L7Check {
+  const name = normaliseName(qname);
+  return check(set, set.dns, 'dns', (r) => selectorMatches(r, name));
+}
+
+/** A Kafka request at one proxy. */
+export function checkKafka(set: L7Set, req: KafkaRequest): L7Check {
+  return check(set, set.kafka, 'kafka', (r) => kafkaRuleMatches(r, req));
+}
