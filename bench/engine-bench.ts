@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { Engine } from '../src/engine/engine.ts';
 import { referenceVerdict } from '../src/engine/testing/reference.ts';
-import { FULL, generate, rng, type GenOptions } from './generate.ts';
+import { FULL, PUBLIC_ZONE, generate, rng, type GenOptions } from './generate.ts';
 
 const json = process.argv.includes('--json');
 let peakHeap = 0;
@@ -39,6 +39,7 @@ function countCells(engine: Engine): number {
 const gen = generate(FULL);
 const files = [gen.cluster, ...gen.policyFiles];
 const engine = new Engine();
+engine.publicZone = PUBLIC_ZONE;
 const [, parseCompileMs] = time(() => engine.load(files));
 const [, fullMatrixMs] = time(() => engine.matrix());
 log(
@@ -82,8 +83,17 @@ log(
   `one policy edit:      p95 ${round(editP95Ms)} ms, median ${round(editMedianMs)} ms (${editTimes.length} edits)`,
 );
 
-// 3. Against the reference evaluator on a 500-pod subset.
-const SMALL: GenOptions = { ...FULL, namespaces: 10, policies: 50 };
+// 3. L7: HTTP requests, DNS queries and fqdn: connections through the proxies.
+const [l7Results, l7Ms] = time(() => gen.l7Probes.map((p) => engine.probe(p)));
+const l7Errors = l7Results.filter((x) => x.error).length;
+const l7Allowed = l7Results.filter((x) => x.verdict === 'allowed').length;
+const l7ProbeUs = (l7Ms * 1000) / gen.l7Probes.length;
+log(
+  `L7 probes:            ${gen.l7Probes.length} in ${round(l7Ms)} ms (${round(l7ProbeUs)} µs each; ${l7Allowed} allowed, ${l7Errors} unresolved)`,
+);
+
+// 4. Against the reference evaluator on a 500-pod subset.
+const SMALL: GenOptions = { ...FULL, namespaces: 10, policies: 50, l7Policies: 5 };
 const small = generate(SMALL);
 const e2 = new Engine();
 e2.load([small.cluster, ...small.policyFiles]);
@@ -130,6 +140,8 @@ if (json) {
       editP95Ms: round(editP95Ms),
       peakHeapMB: Math.round(peakHeap / 1048576),
       referenceRatio: Math.round(referenceRatio),
+      l7Policies: FULL.l7Policies,
+      l7ProbeUs: round(l7ProbeUs),
     }),
   );
 }

@@ -24,6 +24,8 @@ export interface GenOptions {
   policies: number;
   ports: number;
   nodes: number;
+  /** CiliumNetworkPolicies with HTTP rules, or DNS rules plus toFQDNs, on top of `policies`. */
+  l7Policies: number;
   seed: number;
 }
 
@@ -34,8 +36,17 @@ export const FULL: GenOptions = {
   policies: 500,
   ports: 20,
   nodes: 40,
+  l7Policies: 50,
   seed: 42,
 };
+
+/** The public names the DNS policies allow or not, and their addresses. */
+export const PUBLIC_ZONE: Record<string, string[]> = Object.fromEntries(
+  Array.from({ length: 40 }, (_, i) => [
+    `svc-${i}.example${i % 4}.com`,
+    [`203.0.${Math.floor(i / 200)}.${(i % 200) + 1}`],
+  ]),
+);
 
 const TIERS = ['web', 'api', 'db', 'cache', 'worker'];
 const TEAMS = ['red', 'blue', 'green', 'gold'];
@@ -45,6 +56,16 @@ export interface Generated {
   /** One policy file per namespace, plus one for clusterwide policies. */
   policyFiles: SourceFile[];
   portList: number[];
+  /** Probes that exercise the L7 stage: HTTP requests, DNS queries and fqdn: connections. */
+  l7Probes: {
+    id: string;
+    from: string;
+    to: string;
+    port: number;
+    protocol?: 'UDP';
+    http?: { method: string; path: string };
+    dns?: { query: string };
+  }[];
 }
 
 function selector(r: () => number, ns: string, nsCount: number): string {
@@ -185,7 +206,87 @@ spec:
       );
     }
   }
+  const l7Probes: Generated['l7Probes'] = [];
+  for (let k = 0; k < o.l7Policies; k++) {
+    const ns = `ns-${Math.floor(r() * o.namespaces)}`;
+    const d = Math.floor(r() * o.deploymentsPerNamespace);
+    if (k % 2 === 0) {
+      // HTTP rules on the pods' named port, for a few callers.
+      add(
+        `policies/${ns}.yaml`,
+        `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: l7-http-${k}, namespace: ${ns}}
+spec:
+  endpointSelector: {matchLabels: {app: app-${d}}}
+  ingress:
+    - fromEndpoints: [${selector(r, ns, o.namespaces)}, {matchLabels: {tier: ${pick(TIERS)}}}]
+      toPorts:
+        - ports: [{port: "http", protocol: TCP}]
+          rules:
+            http:
+              - {method: "GET|HEAD", path: "/api/v[0-9]+/items(/[0-9]+)?"}
+              - {method: POST, path: "/api/v1/orders", headers: ["X-Tenant: t${k}"]}
+              - {method: GET, path: "/healthz"}`,
+      );
+    } else {
+      // DNS through the proxy for some names, and toFQDNs for a subset of them.
+      const zone = k % 4;
+      add(
+        `policies/${ns}.yaml`,
+        `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: l7-dns-${k}, namespace: ${ns}}
+spec:
+  endpointSelector: {matchLabels: {app: app-${d}}}
+  egress:
+    - toEndpoints:
+        - matchLabels: {io.kubernetes.pod.namespace: kube-system, k8s-app: kube-dns}
+      toPorts:
+        - ports: [{port: "53", protocol: ANY}]
+          rules:
+            dns:
+              - matchPattern: "*.example${zone}.com"
+              - matchName: "svc-${k % 40}.example${(zone + 1) % 4}.com"
+    - toFQDNs:
+        - matchPattern: "svc-*.example${zone}.com"
+      toPorts: [{ports: [{port: "443"}]}]`,
+      );
+    }
+  }
+  for (let k = 0; k < 2000; k++) {
+    const from = `ns-${Math.floor(r() * o.namespaces)}/app-${Math.floor(r() * o.deploymentsPerNamespace)}`;
+    const kind = k % 3;
+    if (kind === 0)
+      l7Probes.push({
+        id: `http-${k}`,
+        from,
+        to: `svc:ns-${Math.floor(r() * o.namespaces)}/app-${Math.floor(r() * o.deploymentsPerNamespace)}`,
+        port: 80,
+        http: {
+          method: pick(['GET', 'POST', 'PUT']),
+          path: pick(['/api/v1/items/7', '/api/v1/orders', '/healthz', '/admin']),
+        },
+      });
+    else if (kind === 1)
+      l7Probes.push({
+        id: `dns-${k}`,
+        from,
+        to: 'svc:kube-system/kube-dns',
+        port: 53,
+        protocol: 'UDP',
+        dns: { query: pick(Object.keys(PUBLIC_ZONE)) },
+      });
+    else
+      l7Probes.push({
+        id: `fqdn-${k}`,
+        from,
+        to: `fqdn:${pick(Object.keys(PUBLIC_ZONE))}`,
+        port: 443,
+      });
+  }
   return {
+    l7Probes,
     cluster: { name: 'cluster.yaml', text: docs.join('\n---\n') + '\n' },
     policyFiles: [...perFile.entries()]
       .sort()
