@@ -61,11 +61,11 @@ export interface L7Check {
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The L7 protocols a `rules` block asks for; an empty list counts as none (api/l4.go `IsEmpty`). */
 function protocolsOf(l7: Record<string, unknown>): L7Protocol[] {
   const out: L7Protocol[] = [];
-  if (Array.isArray(l7.http)) out.push('http');
-  if (Array.isArray(l7.dns)) out.push('dns');
-  if (Array.isArray(l7.kafka)) out.push('kafka');
+  for (const k of ['http', 'dns', 'kafka'] as const)
+    if (Array.isArray(l7[k]) && (l7[k] as unknown[]).length > 0) out.push(k);
   return out;
 }
 
