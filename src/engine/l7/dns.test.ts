@@ -57,3 +57,29 @@ describe('validation', () => {
     ['ex(ample).com', false],
   ])('matchPattern %s valid: %s', (s, ok) => expect(isValidMatchPattern(s)).toBe(ok));
 });
+
+describe('validation edge cases', () => {
+  test.each([
+    ['a', true],
+    ['a.b_c-d.', true],
+    ['.example.com', false],
+    ['a..b', false],
+    ['', false],
+    ['a.*', false],
+  ])('matchName %j valid: %s', (s, ok) => expect(isValidMatchName(s)).toBe(ok));
+  test.each([
+    ['*.*.svc.cluster.local.', true],
+    ['img*.x.io', true],
+    ['a..*', false],
+    ['', false],
+    ['a b', false],
+  ])('matchPattern %j valid: %s', (s, ok) => expect(isValidMatchPattern(s)).toBe(ok));
+
+  test('a long invalid name is rejected in linear time', () => {
+    const s = `${'a'.repeat(5000)}!`;
+    const start = Date.now();
+    expect(isValidMatchName(s)).toBe(false);
+    expect(isValidMatchPattern(s)).toBe(false);
+    expect(Date.now() - start).toBeLessThan(1000);
+  });
+});

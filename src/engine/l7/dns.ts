@@ -14,14 +14,18 @@ export function normaliseName(name: string): string {
   return n.endsWith('.') ? n : `${n}.`;
 }
 
-const NAME_RE = /^([-a-zA-Z0-9_]+\.?)+$/;
-const PATTERN_RE = /^([-a-zA-Z0-9_*]+\.?)+$/;
+// The CRD patterns of FQDNSelector (pkg/policy/api/fqdn.go, 1.16–1.20) are
+// `^([-a-zA-Z0-9_]+[.]?)+$` and `^([-a-zA-Z0-9_*]+[.]?)+$`: labels separated by single dots, an
+// optional trailing dot. Written that way they backtrack exponentially in a JavaScript RegExp on a
+// long name with a bad last character, so the same languages are spelled out linearly here.
+const NAME_RE = /^[-a-zA-Z0-9_]+(?:\.[-a-zA-Z0-9_]+)*\.?$/;
+const PATTERN_RE = /^[-a-zA-Z0-9_*]+(?:\.[-a-zA-Z0-9_*]+)*\.?$/;
 
-/** Whether a `matchName` value has valid characters (CRD pattern). */
+/** Whether a `matchName` value is valid (CRD pattern). */
 export function isValidMatchName(s: string): boolean {
   return NAME_RE.test(s);
 }
-/** Whether a `matchPattern` value has valid characters (CRD pattern). */
+/** Whether a `matchPattern` value is valid (CRD pattern). */
 export function isValidMatchPattern(s: string): boolean {
   return s === '*' || PATTERN_RE.test(s);
 }

@@ -10,7 +10,13 @@
  * | topic t                 | apiversions (no topics)     | yes     |
  */
 import { describe, expect, test } from 'vitest';
-import { kafkaRuleMatches, kafkaRuleProblems, type KafkaRequest, type KafkaRule } from './kafka.ts';
+import {
+  kafkaRuleFieldProblems,
+  kafkaRuleMatches,
+  kafkaRuleProblems,
+  type KafkaRequest,
+  type KafkaRule,
+} from './kafka.ts';
 
 const CASES: [string, KafkaRule, KafkaRequest, boolean][] = [
   [
@@ -74,6 +80,12 @@ const CASES: [string, KafkaRule, KafkaRequest, boolean][] = [
     { apiKey: 'produce', apiVersion: 3, topics: [] },
     false,
   ],
+  [
+    'apiVersion compares as a number',
+    { apiKey: 'produce', apiVersion: '02' },
+    { apiKey: 'produce', apiVersion: 2, topics: [] },
+    true,
+  ],
   ['clientID exact', { clientID: 'app' }, { apiKey: 'fetch', clientID: 'app', topics: [] }, true],
   ['clientID other', { clientID: 'app' }, { apiKey: 'fetch', clientID: 'app2', topics: [] }, false],
   ['empty rule allows all', {}, { apiKey: 'deletetopics', topics: ['x'] }, true],
@@ -91,9 +103,33 @@ describe('kafkaRuleProblems', () => {
     [{ role: 'write' }, /invalid Kafka role/],
     [{ apiKey: 'nope' }, /unknown Kafka apiKey/],
     [{ apiVersion: 'x' }, /invalid Kafka apiVersion/],
+    [{ apiVersion: '-1' }, /invalid Kafka apiVersion/],
+    [{ apiVersion: '32768' }, /invalid Kafka apiVersion/],
+    [{ topic: 'a'.repeat(256) }, /exceeds maximum len of 255/],
+    [{ topic: 'my topic' }, /invalid Kafka topic name/],
+    [{ topic: 'topic/1' }, /invalid Kafka topic name/],
   ])('%j', (rule, re) => {
     expect(kafkaRuleProblems(rule).join('; ')).toMatch(re);
   });
   test('a valid rule has none', () =>
     expect(kafkaRuleProblems({ role: 'consume', topic: 'a' })).toEqual([]));
+  test.each<KafkaRule>([
+    { apiKey: 'InitProducerId' },
+    { apiKey: 'alterconfigs' },
+    { apiVersion: '0' },
+    { apiVersion: '32767' },
+    { apiVersion: '+3' },
+    { topic: 'a'.repeat(255) },
+    { topic: 'orders.v1_eu-west' },
+    // TopicValidChar lets a backslash through (a quirk of its Go raw string).
+    { topic: 'a\\b' },
+  ])('%j is valid', (rule) => expect(kafkaRuleProblems(rule)).toEqual([]));
+  test('problems name their field', () =>
+    expect(kafkaRuleFieldProblems({ role: 'produce', apiKey: 'fetch', topic: 'a b' })).toEqual([
+      { field: 'apiKey', message: 'Kafka rule cannot have both role and apiKey' },
+      {
+        field: 'topic',
+        message: `invalid Kafka topic name "a b": only letters, digits, '.', '_' and '-' are allowed`,
+      },
+    ]));
 });

@@ -6,7 +6,7 @@
  * pkg/k8s/apis/cilium.io/utils/utils.go and the checks of pkg/policy/api/rule_validation.go.
  * Numbers in comments refer to the sections of the semantics brief.
  */
-import type { Diagnostic, EngineOptions, SourceRange } from '../types.ts';
+import type { CiliumVersion, Diagnostic, EngineOptions, SourceRange } from '../types.ts';
 import type { FieldPath, RawObject } from '../yaml/documents.ts';
 import { formatPath } from '../yaml/documents.ts';
 import {
@@ -25,6 +25,10 @@ import {
   type Requirement,
 } from '../selector.ts';
 import { cidrWithin, parseCidr, type Cidr } from '../ip.ts';
+import { isValidMatchName, isValidMatchPattern } from '../l7/dns.ts';
+import { kafkaRuleFieldProblems, type KafkaRule } from '../l7/kafka.ts';
+import { compileRegex } from '../l7/regex.ts';
+import { hasBehaviour } from '../versions.ts';
 import {
   check,
   ciliumPolicyObject,
@@ -520,7 +524,7 @@ function normaliseCilium(
 
   const rules: Rule[] = [];
   const subjects: CompiledSelector[] = [];
-  const version = Number(options.ciliumVersion);
+  const version = options.ciliumVersion;
   for (const { spec, path, specIndex } of specs) {
     const hasEp = spec.endpointSelector != null;
     const hasNode = spec.nodeSelector != null;
@@ -549,7 +553,7 @@ function normaliseCilium(
     const sections: Section[] = ['ingress', 'ingressDeny', 'egress', 'egressDeny'];
     const nonEmpty = sections.filter((s) => arr(spec[s]).length > 0);
     // 9: a rule with no non-empty section is rejected from 1.18 on; earlier it is a no-op.
-    if (nonEmpty.length === 0 && version >= 1.18)
+    if (nonEmpty.length === 0 && hasBehaviour(version, 'empty-rule-rejected'))
       rep.add(
         'error',
         'invalid-policy',
@@ -584,14 +588,17 @@ function normaliseCilium(
       arr(spec[section]).forEach((r, i) => {
         const rule = isObj(r) ? r : {};
         const rp: FieldPath = [...path, section, i];
-        // 34: one kind of L3 peer per rule.
+        // 34, 47: one kind of L3 peer per rule, toFQDNs included. The agent counts non-empty
+        // lists only (rule_validation.go `IngressRule.sanitize`/`EgressRule.sanitize`: `len(...) > 0`),
+        // so an explicitly empty list may sit next to another kind.
         const present = peerKinds.filter((k) => rule[k] !== undefined && rule[k] !== null);
-        if (present.length > 1)
+        const used = present.filter((k) => arr(rule[k]).length > 0);
+        if (used.length > 1)
           rep.add(
             'error',
             'invalid-policy',
-            [...rp, present[1]!],
-            `Combining ${present[0]} and ${present[1]} is not supported yet`,
+            [...rp, used[1]!],
+            `Combining ${used[0]} and ${used[1]} is not supported yet`,
             'key',
           );
 
@@ -661,13 +668,14 @@ function normaliseCilium(
             });
           }
         });
-        for (const f of arr(rule.toFQDNs)) {
-          if (!isObj(f)) continue;
+        arr(rule.toFQDNs).forEach((f, j) => {
+          if (!isObj(f)) return;
+          checkFqdnSelector(rep, f, [...rp, 'toFQDNs', j], true);
           fqdns.push({
             ...(typeof f.matchName === 'string' ? { matchName: f.matchName } : {}),
             ...(typeof f.matchPattern === 'string' ? { matchPattern: f.matchPattern } : {}),
           });
-        }
+        });
         const reqKey = direction === 'ingress' ? 'fromRequires' : 'toRequires';
         const requires = requirementsOf(rule[reqKey], ns);
 
@@ -689,10 +697,10 @@ function normaliseCilium(
             // A toPorts entry without ports covers every port (all protocols).
             if (portList.length === 0) ports.push({ port: 0, endPort: 0, protocol: 'ANY' });
             const l7 = isObj(entry.rules) ? entry.rules : null;
-            if (l7) checkL7(rep, l7, ports, [...ep, 'rules'], direction);
+            if (l7) checkL7(rep, entry, l7, ep, direction, version);
             toPorts!.push({ ports, l7, range: rep.range(ep) });
           });
-          if (version < 1.17 && arr(rule.toServices).length > 0)
+          if (!hasBehaviour(version, 'toservices-with-toports') && arr(rule.toServices).length > 0)
             rep.add(
               'error',
               'invalid-policy',
@@ -736,47 +744,231 @@ function normaliseCilium(
   return { key: policyKey, ref, file: raw.file, range: raw.locate([]), rules, subjects };
 }
 
-/** Agent-side checks of an L7 `rules` block (6, 42, 45). Enforcement belongs to the L7 stage. */
-function checkL7(
-  rep: Reporter,
-  l7: Obj,
-  ports: PortSpec[],
-  path: FieldPath,
-  direction: 'ingress' | 'egress',
-): void {
-  const kinds = ['http', 'kafka', 'dns', 'l7proto'].filter(
-    (k) => l7[k] !== undefined && l7[k] !== null,
-  );
-  if (kinds.length > 1)
+/**
+ * A `matchName`/`matchPattern` selector of `toFQDNs` or `rules.dns` (46, 47). Both use the CRD
+ * type FQDNSelector (pkg/policy/api/fqdn.go): `+kubebuilder:validation:OneOf` on the two fields,
+ * so the API server wants exactly one, and each has a `Pattern` (l7/dns.ts). The agent's own
+ * checks (`FQDNSelector.sanitize`, `PortRuleDNS.Sanitize`) are weaker versions of the same.
+ */
+function checkFqdnSelector(rep: Reporter, sel: Obj, path: FieldPath, toFqdns: boolean): void {
+  const name = typeof sel.matchName === 'string' ? sel.matchName : undefined;
+  const pattern = typeof sel.matchPattern === 'string' ? sel.matchPattern : undefined;
+  const where = toFqdns ? 'toFQDNs' : 'DNS rule';
+  if (name !== undefined && pattern !== undefined)
+    // FQDNSelector.sanitize (1.16–1.20): "only one of MatchName or MatchPattern is allowed".
+    rep.add(
+      'error',
+      'invalid-policy',
+      [...path, 'matchPattern'],
+      `only one of matchName or matchPattern is allowed in a ${where} selector`,
+      'key',
+    );
+  else if (name === undefined && pattern === undefined)
+    // CRD oneOf: a selector with neither field matches no branch.
     rep.add(
       'error',
       'invalid-policy',
       path,
-      `multiple L7 protocol rule types (${kinds.join(', ')}) in one rules block are not supported`,
+      `a ${where} selector needs one of matchName or matchPattern`,
     );
-  if (l7.dns !== undefined && direction === 'ingress')
+  if (name !== undefined && !isValidMatchName(name))
+    // CRD Pattern `^([-a-zA-Z0-9_]+[.]?)+$`; fqdn.go allowedMatchNameChars.
     rep.add(
       'error',
       'invalid-policy',
-      [...path, 'dns'],
+      [...path, 'matchName'],
+      `invalid matchName "${name}": only letters, digits, '-' and '_' in labels separated by single dots are allowed`,
+    );
+  if (pattern !== undefined && !isValidMatchPattern(pattern))
+    // CRD Pattern `^([-a-zA-Z0-9_*]+[.]?)+$`; fqdn.go allowedPatternChars, matchpattern.Validate.
+    rep.add(
+      'error',
+      'invalid-policy',
+      [...path, 'matchPattern'],
+      `invalid matchPattern "${pattern}": only letters, digits, '-', '_' and '*' in labels separated by single dots are allowed`,
+    );
+}
+
+/**
+ * Agent-side checks of a `toPorts` entry with an L7 `rules` block (6, 39–50): pkg/policy/api
+ * rule_validation.go `PortRule.sanitize` and `L7Rules.sanitize` (1.16.0 to 1.18.0),
+ * http.go `PortRuleHTTP.Sanitize`, fqdn.go, and cilium/proxy pkg/policy/api/kafka
+ * `PortRule.Sanitize`. Any failure makes the agent log and ignore the whole policy. Enforcement
+ * belongs to the L7 stage.
+ */
+function checkL7(
+  rep: Reporter,
+  entry: Obj,
+  l7: Obj,
+  path: FieldPath,
+  direction: 'ingress' | 'egress',
+  version: CiliumVersion,
+): void {
+  const rp: FieldPath = [...path, 'rules'];
+  const has = (k: string) => l7[k] !== undefined && l7[k] !== null;
+  const kinds = ['http', 'kafka', 'dns', 'l7proto'].filter(has);
+  // L7Rules.sanitize: "multiple L7 protocol rule types specified in single rule" (and the CRD's
+  // oneOf over http, kafka, dns and l7proto).
+  if (kinds.length > 1)
+    rep.add(
+      'error',
+      'invalid-policy',
+      rp,
+      `multiple L7 protocol rule types (${kinds.join(', ')}) in one rules block are not supported`,
+    );
+  // versions.ts 'kafka-rules-removed': 1.20 dropped proxylib and with it the `kafka` field.
+  const kafkaRemoved = has('kafka') && hasBehaviour(version, 'kafka-rules-removed');
+  if (kafkaRemoved)
+    rep.add(
+      'error',
+      'invalid-policy',
+      [...rp, 'kafka'],
+      'Kafka rules are not supported in Cilium 1.20 and later (Kafka-aware policy was removed)',
+      'key',
+    );
+  const hasDns = arr(l7.dns).length > 0;
+  // PortRule.sanitize: "DNS rules are not allowed on ingress".
+  if (hasDns && direction === 'ingress')
+    rep.add(
+      'error',
+      'invalid-policy',
+      [...rp, 'dns'],
       'DNS rules are not allowed on ingress',
       'key',
     );
-  for (const p of ports) {
-    if (
-      (l7.http !== undefined || l7.kafka !== undefined) &&
-      p.protocol !== 'TCP' &&
-      p.protocol !== 'ANY'
-    )
+  // L7Rules.IsEmpty: only the lengths of http, kafka, dns and l7 count; an empty block is not
+  // checked any further (and sends nothing through a proxy).
+  const length = ['http', 'kafka', 'dns', 'l7'].reduce((n, k) => n + arr(l7[k]).length, 0);
+  if (length === 0) return;
+
+  // PortRule.sanitize: SNI matching with L7 rules needs TLS termination.
+  if (
+    arr(entry.serverNames).length > 0 &&
+    (entry.terminatingTLS === undefined || entry.terminatingTLS === null)
+  )
+    rep.add(
+      'error',
+      'invalid-policy',
+      [...path, 'serverNames'],
+      'ServerNames are not allowed with L7 rules without TLS termination',
+      'key',
+    );
+  // PortRule.sanitize: "Listener is not allowed with L7 rules".
+  if (entry.listener !== undefined && entry.listener !== null)
+    rep.add(
+      'error',
+      'invalid-policy',
+      [...path, 'listener'],
+      'Listener is not allowed with L7 rules',
+      'key',
+    );
+
+  const portList = arr(entry.ports);
+  portList.forEach((p, k) => {
+    if (!isObj(p)) return;
+    const pp: FieldPath = [...path, 'ports', k];
+    const raw = typeof p.port === 'string' ? p.port : undefined;
+    const numeric = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+    // PortRule.sanitize: "L7 rules can not be used when a port is 0".
+    if (numeric === 0)
       rep.add(
         'error',
         'invalid-policy',
-        path,
-        `L7 rules can only apply to TCP (not ${p.protocol}) except for DNS rules`,
+        [...pp, 'port'],
+        'L7 rules can not be used when a port is 0',
       );
-    if (l7.dns !== undefined && p.endPort !== p.port)
-      rep.add('error', 'invalid-policy', path, 'DNS rules do not support port ranges');
+    // PortProtocol.sanitize: a DNS port is one port (cilium/cilium#34023, 1.17 on; 1.16 patch
+    // releases reject a range under any L7 rule, #36050; 1.16.0 let it through).
+    if (hasDns && numeric !== undefined && typeof p.endPort === 'number' && p.endPort > numeric)
+      rep.add(
+        'error',
+        'invalid-policy',
+        [...pp, 'endPort'],
+        'DNS rules do not support port ranges',
+      );
+    // PortRule.sanitize: every L7 type but DNS needs TCP, and an omitted protocol is ANY
+    // (ParseL4Proto("") = ANY; the CRD has no default), which fails too.
+    const protocol =
+      typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol.toUpperCase() : 'ANY';
+    if (!hasDns && protocol !== 'TCP')
+      rep.add(
+        'error',
+        'invalid-policy',
+        p.protocol !== undefined && p.protocol !== null ? [...pp, 'protocol'] : pp,
+        `L7 rules can only apply to TCP (not ${protocol}) except for DNS rules`,
+      );
+  });
+
+  // PortRuleHTTP.Sanitize compiles `path` and `method` with Go's regexp (RE2 syntax, as
+  // l7/regex.ts). It does not look at `host`, but Envoy compiles it as an RE2 `safe_regex` and
+  // rejects the whole network policy update (NACK, cilium/cilium#3401, #41314), so the policy
+  // never takes effect either; it is reported the same way.
+  arr(l7.http).forEach((h, i) => {
+    if (!isObj(h)) return;
+    const hp: FieldPath = [...rp, 'http', i];
+    for (const field of ['path', 'method', 'host'] as const) {
+      const v = h[field];
+      if (typeof v !== 'string' || v === '') continue;
+      const c = compileRegex(v);
+      if (!c.ok)
+        rep.add(
+          'error',
+          'invalid-policy',
+          [...hp, field],
+          `invalid regular expression in http ${field} "${v}": ${c.error}${field === 'host' ? ' (the agent accepts it, but Envoy rejects the policy)' : ''}`,
+        );
+    }
+    // PortRuleHTTP.Sanitize on headerMatches (the CRD also has MinLength=1 on name).
+    arr(h.headerMatches).forEach((m, j) => {
+      if (!isObj(m)) return;
+      if (m.name === '')
+        rep.add(
+          'error',
+          'invalid-policy',
+          [...hp, 'headerMatches', j, 'name'],
+          'Header name missing',
+        );
+      if (isObj(m.secret) && m.secret.name === '')
+        rep.add(
+          'error',
+          'invalid-policy',
+          [...hp, 'headerMatches', j, 'secret', 'name'],
+          'Secret name missing',
+        );
+    });
+  });
+
+  if (!kafkaRemoved)
+    arr(l7.kafka).forEach((r, i) => {
+      if (!isObj(r)) return;
+      for (const problem of kafkaRuleFieldProblems(r as KafkaRule))
+        rep.add('error', 'invalid-policy', [...rp, 'kafka', i, problem.field], problem.message);
+    });
+
+  if (has('dns')) {
+    // L7Rules.sanitize: "port 53 must be specified for DNS rules" when the entry has no ports.
+    if (portList.length === 0)
+      rep.add(
+        'error',
+        'invalid-policy',
+        [...rp, 'dns'],
+        'port 53 must be specified for DNS rules',
+        'key',
+      );
+    arr(l7.dns).forEach((d, i) => {
+      if (isObj(d)) checkFqdnSelector(rep, d, [...rp, 'dns', i], false);
+    });
   }
+
+  // L7Rules.sanitize: generic key-value rules need their parser's name.
+  if (has('l7') && (typeof l7.l7proto !== 'string' || l7.l7proto === ''))
+    rep.add(
+      'error',
+      'invalid-policy',
+      [...rp, 'l7'],
+      "'l7' may only be specified when a 'l7proto' is also specified",
+      'key',
+    );
 }
 
 /** Normalises one policy object. */

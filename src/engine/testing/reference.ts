@@ -5,7 +5,7 @@
  * it shares none of that code: no identities, no bitsets, no caches. For every question it builds
  * both pods' label sets from scratch and walks every rule of every policy. Only the tiny,
  * separately tested primitives are reused: the pod label set (identity.ts), label indexing
- * (labels.ts) and selector matching (selector.ts).
+ * (labels.ts), selector matching (selector.ts) and the version table (versions.ts).
  *
  * Numbers (§n) refer to the sections of the semantics brief.
  */
@@ -15,6 +15,7 @@ import { indexLabels, K8S, POD_NAMESPACE_KEY, type LabelIndex } from '../labels.
 import type { Policy, PortSpec, Rule } from '../policy/model.ts';
 import { compileRequirements, matches, type Requirement } from '../selector.ts';
 import type { Direction, EngineOptions, Protocol } from '../types.ts';
+import { hasBehaviour } from '../versions.ts';
 
 export interface ReferenceInput {
   cluster: Cluster;
@@ -47,11 +48,11 @@ function requirementsHold(reqs: readonly Requirement[], labels: LabelIndex): boo
 
 /**
  * Whether a `toServices` entry of the rule stands for the peer pod (§38). A service with a
- * selector means its pods from 1.17 on; a selector-less service only ever means CIDRs, which
- * never match a pod (§32).
+ * selector means its pods from 1.17 on (versions.ts 'toservices-selector'); a selector-less
+ * service only ever means CIDRs, which never match a pod (§32).
  */
 function serviceSelectsPod(input: ReferenceInput, rule: Rule, peer: Pod, labels: LabelIndex) {
-  if (Number(input.options.ciliumVersion) < 1.17) return false;
+  if (!hasBehaviour(input.options.ciliumVersion, 'toservices-selector')) return false;
   for (const ref of rule.services) {
     for (const svc of input.cluster.services) {
       if (ref.name !== undefined) {

@@ -301,9 +301,17 @@ const httpRule: Schema = {
     },
   },
 };
+// cilium/proxy pkg/policy/api/kafka `PortRule`: `+kubebuilder:validation:Enum=produce;consume` on
+// role, so the API server takes the lower-case spellings only (the agent itself ignores case).
 const kafkaRule: Schema = {
   t: 'object',
-  fields: { role: S, apiKey: S, apiVersion: S, clientID: S, topic: S },
+  fields: {
+    role: { t: 'string', enum: ['produce', 'consume'] },
+    apiKey: S,
+    apiVersion: S,
+    clientID: S,
+    topic: S,
+  },
 };
 const fqdnSelector: Schema = { t: 'object', fields: { matchName: S, matchPattern: S } };
 const l7Rules: Schema = {
