@@ -112,7 +112,6 @@ export class Engine {
   get policies(): Policy[] {
     return this.policyIndex.allPolicies();
   }
-  /** Every diagnostic, sorted by file, line and column. */
   /** How many YAML documents were read from all files (0: nothing could be read). */
   get documentCount(): number {
     let n = 0;
@@ -120,6 +119,7 @@ export class Engine {
     return n;
   }
 
+  /** Every diagnostic, sorted by file, line and column. */
   get diagnostics(): Diagnostic[] {
     const all = [...this.files.values()]
       .flatMap((f) => f.diagnostics)
