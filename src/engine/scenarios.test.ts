@@ -4,16 +4,25 @@
  * A fixture is a multi-document YAML file. Every document is a manifest (cluster objects and
  * policies) except the one with a top-level `probes:` key, which holds the expectations:
  *
- * | key                | meaning                                                                 |
- * | ------------------ | ----------------------------------------------------------------------- |
- * | `probes`           | list of `{id, from, to, port, protocol?, expect, why?, versions?}`      |
- * | `diagnostics`      | list of `{code, line?, column?, path?, severity?, versions?}` expected  |
- * | `ciliumVersion`    | one version (`'1.16'`…) or a list; every probe runs under each          |
+ * | key                     | meaning                                                            |
+ * | ----------------------- | ------------------------------------------------------------------ |
+ * | `probes`                | list of `{id, from, to, port, protocol?, expect, why?, versions?}` |
+ * | `diagnostics`           | list of `{code, line?, column?, path?, severity?, versions?}`      |
+ * | `ciliumVersion`         | one version (`'1.16'`…) or a list; every probe runs under each     |
+ * | `dns`                   | the public DNS zone `{name: [ips]}` for `dns:` and `fqdn:` probes  |
+ * | `dnsRejectResponseCode` | `refused` (default) or `nameError`, as the agent flag              |
  *
  * The expectations document is blanked out (not removed) before loading, so line numbers in the
  * engine's diagnostics are the fixture file's own. Every error or warning the engine reports must
  * be listed under `diagnostics`, so a fixture cannot be broken by accident. `versions` on a probe
  * or diagnostic restricts it to those Cilium versions.
+ *
+ * A probe may also make an L7 request inside its connection: `http: {method, path, host, headers}`
+ * (headers as a `Name: value` mapping), `dns: {query, type}` (sent to kube-dns) or
+ * `kafka: {apiKey, topic, clientID, apiVersion}`; `to: fqdn:name` looks the name up first. The
+ * optional `reason` is a regular expression the probe's reason must match, which tells an L7
+ * refusal ("403 by proxy", "REFUSED by the DNS proxy", "refused by proxy") from an L3/L4 drop
+ * ("dropped at L3/L4").
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -22,7 +31,8 @@ import { describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { Engine } from './engine.ts';
 import type { Probe, ProbeResult } from './evaluate/probe.ts';
-import type { CiliumVersion, Diagnostic, Protocol } from './types.ts';
+import type { PublicZone } from './dns/resolver.ts';
+import type { CiliumVersion, Diagnostic, EngineOptions, Protocol } from './types.ts';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'scenarios');
 
@@ -31,9 +41,14 @@ interface ProbeCase {
   id: string;
   from: string;
   to: string;
-  port: number | string;
+  port?: number | string;
   protocol?: Protocol;
+  http?: Record<string, unknown>;
+  dns?: Record<string, unknown>;
+  kafka?: Record<string, unknown>;
   expect: 'allowed' | 'denied';
+  /** A regular expression the probe's reason must match. */
+  reason?: string;
   why?: string;
   versions?: string[];
 }
@@ -55,6 +70,9 @@ interface Fixture {
   versions: CiliumVersion[];
   probes: ProbeCase[];
   diagnostics: DiagnosticCase[];
+  /** The public DNS zone probes resolve names against. */
+  zone: PublicZone;
+  dnsRejectResponseCode?: EngineOptions['dnsRejectResponseCode'];
 }
 
 const asList = (v: unknown): string[] =>
@@ -86,7 +104,25 @@ function readFixture(file: string): Fixture {
     ...d,
     ...(d.versions ? { versions: asList(d.versions) } : {}),
   }));
-  return { name: basename(file, '.yaml'), text: manifests, versions, probes, diagnostics };
+  const zone: Record<string, string[]> = {};
+  const dns = spec.dns as Record<string, unknown> | null | undefined;
+  if (dns !== undefined && dns !== null) {
+    if (typeof dns !== 'object' || Array.isArray(dns))
+      throw new Error(`${file}: dns must map names to lists of addresses`);
+    for (const [k, v] of Object.entries(dns)) zone[k] = asList(v);
+  }
+  const reject = spec.dnsRejectResponseCode;
+  if (reject !== undefined && reject !== 'refused' && reject !== 'nameError')
+    throw new Error(`${file}: dnsRejectResponseCode must be refused or nameError`);
+  return {
+    name: basename(file, '.yaml'),
+    text: manifests,
+    versions,
+    probes,
+    diagnostics,
+    zone,
+    ...(reject !== undefined ? { dnsRejectResponseCode: reject } : {}),
+  };
 }
 
 const fixtures = readdirSync(DIR)
@@ -99,7 +135,11 @@ function engineFor(f: Fixture, version: CiliumVersion): Engine {
   const key = `${f.name}@${version}`;
   let e = engines.get(key);
   if (!e) {
-    e = new Engine({ ciliumVersion: version });
+    e = new Engine({
+      ciliumVersion: version,
+      ...(f.dnsRejectResponseCode ? { dnsRejectResponseCode: f.dnsRejectResponseCode } : {}),
+    });
+    e.publicZone = f.zone;
     e.load([{ name: `${f.name}.yaml`, text: f.text }]);
     engines.set(key, e);
   }
@@ -107,8 +147,12 @@ function engineFor(f: Fixture, version: CiliumVersion): Engine {
 }
 
 function run(engine: Engine, p: ProbeCase): ProbeResult {
-  const probe: Probe = { id: p.id, from: p.from, to: p.to, port: p.port };
+  const probe: Probe = { id: p.id, from: p.from, to: p.to };
+  if (p.port !== undefined) probe.port = p.port;
   if (p.protocol) probe.protocol = p.protocol;
+  if (p.http) probe.http = p.http;
+  if (p.dns) probe.dns = p.dns;
+  if (p.kafka) probe.kafka = p.kafka;
   const r = engine.probe(probe);
   expect(r.error, `probe could not be resolved: ${r.error}`).toBeUndefined();
   return r;
@@ -118,16 +162,23 @@ function context(p: ProbeCase, r: ProbeResult): string {
   return `${p.id}${p.why ? ` (${p.why})` : ''}: ${r.reason}`;
 }
 
+/** Asserts the reason, when the case gives a pattern for it (e.g. which proxy refused). */
+function expectReason(p: ProbeCase, r: ProbeResult): void {
+  if (p.reason !== undefined) expect(r.reason, context(p, r)).toMatch(new RegExp(p.reason));
+}
+
 /** Asserts the probe is allowed. */
 function expectAllowed(engine: Engine, p: ProbeCase): void {
   const r = run(engine, p);
   expect(r.verdict, context(p, r)).toBe('allowed');
+  expectReason(p, r);
 }
 
 /** Asserts the probe is denied. */
 function expectDenied(engine: Engine, p: ProbeCase): void {
   const r = run(engine, p);
   expect(r.verdict, context(p, r)).toBe('denied');
+  expectReason(p, r);
 }
 
 function describeDiag(d: Diagnostic): string {

@@ -61,9 +61,15 @@ const CASES: [string, HttpRule, Partial<HttpRequest>, boolean][] = [
   ['header presence only', { headers: ['X-Token'] }, { headers: { 'X-TOKEN': 'whatever' } }, true],
   ['header presence, missing', { headers: ['X-Token'] }, {}, false],
   [
-    'header name with colon and no value',
+    'header name with colon and no value is taken whole, so it never matches',
     { headers: ['X-Token:'] },
-    { headers: { 'x-token': '' } },
+    { headers: { 'x-token': 'abc' } },
+    false,
+  ],
+  [
+    'all trailing colons leave the name',
+    { headers: ['X-Token:: abc'] },
+    { headers: { 'x-token': 'abc' } },
     true,
   ],
   [
@@ -91,6 +97,24 @@ const CASES: [string, HttpRule, Partial<HttpRequest>, boolean][] = [
     false,
   ],
   [
+    'headerMatches missing secret falls back on the value',
+    { headerMatches: [{ name: 'X-Key', value: 'k', secret: { name: 's' } }] },
+    { headers: { 'x-key': 'k' } },
+    true,
+  ],
+  [
+    'headerMatches missing secret fails even with a mismatch action',
+    { headerMatches: [{ name: 'X-Key', secret: { name: 's' }, mismatch: 'LOG' }] },
+    { headers: { 'x-key': 'k' } },
+    false,
+  ],
+  [
+    'headerMatches empty value asks for presence',
+    { headerMatches: [{ name: 'X-Env', value: '' }] },
+    { headers: { 'x-env': 'dev' } },
+    true,
+  ],
+  [
     'headerMatches LOG keeps matching',
     { headerMatches: [{ name: 'X-Env', value: 'prod', mismatch: 'LOG' }] },
     { headers: { 'x-env': 'dev' } },
@@ -116,7 +140,8 @@ describe('parseHeaderRule', () => {
     ['X-Token: abc', { name: 'X-Token', value: 'abc' }],
     ['X-Token abc def', { name: 'X-Token', value: 'abc def' }],
     ['X-Token', { name: 'X-Token' }],
-    ['X-Token:', { name: 'X-Token' }],
+    ['X-Token:', { name: 'X-Token:' }],
+    ['X-Token:: abc', { name: 'X-Token', value: 'abc' }],
   ])('%s', (entry, expected) => {
     expect(parseHeaderRule(entry)).toEqual(expected);
   });

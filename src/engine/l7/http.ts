@@ -5,10 +5,13 @@
  * 1. `method`, `path`, `host`: RE2, whole value, case-sensitive; empty matches anything.
  * 2. `headers: ["Name: value"]`: split at the first space, trailing `:` trimmed from the name;
  *    the value must be equal (not a regex); `["Name"]` requires presence only. Names are
- *    case-insensitive.
- * 3. `headerMatches`: without `mismatch`, the header must have `value` (or, with neither value
- *    nor secret, be present); a secret the cluster does not have fails the match. With a
- *    `mismatch` action (LOG, ADD, DELETE, REPLACE) the rule matches whatever the header says.
+ *    case-insensitive. An entry without a space is taken whole as the name, colon included
+ *    (`["Name:"]` asks for a header called `Name:`, which no request carries).
+ * 3. `headerMatches`: a secret the cluster does not have and no `value` to fall back on makes
+ *    the rule never match, whatever `mismatch` says (the agent installs an always-failing
+ *    matcher). Otherwise, without `mismatch`, the header must have `value` (or, with no value,
+ *    be present); with a `mismatch` action (LOG, ADD, DELETE, REPLACE) the rule matches whatever
+ *    the header says.
  * 4. Fields of one rule are ANDed; rules in a list are ORed.
  */
 import { fullMatch } from './regex.ts';
@@ -47,11 +50,15 @@ function headerValue(req: HttpRequest, name: string): string | undefined {
   return undefined;
 }
 
-/** Splits a `headers` entry into name and optional exact value. */
+/**
+ * Splits a `headers` entry into name and optional exact value, as the agent does
+ * (pkg/envoy xds_server.go `getHTTPRule`): only the name of a `Name: value` entry loses its
+ * trailing colons; an entry without a space is the name as written.
+ */
 export function parseHeaderRule(entry: string): { name: string; value?: string } {
   const i = entry.indexOf(' ');
-  if (i < 0) return { name: entry.replace(/:$/, '') };
-  return { name: entry.slice(0, i).replace(/:$/, ''), value: entry.slice(i + 1) };
+  if (i < 0) return { name: entry };
+  return { name: entry.slice(0, i).replace(/:+$/, ''), value: entry.slice(i + 1) };
 }
 
 /** Whether one HTTP rule matches a request. */
@@ -66,13 +73,15 @@ export function httpRuleMatches(rule: HttpRule, req: HttpRequest): boolean {
     if (value !== undefined && got !== value) return false;
   }
   for (const hm of rule.headerMatches ?? []) {
+    // The simulated cluster holds no secrets for policies; the agent then falls back on `value`,
+    // and without one the match fails before any mismatch action is considered.
+    const value = hm.value ?? '';
+    if (hm.secret && value === '') return false;
     if (hm.mismatch) continue; // the rule still matches; Envoy only logs or rewrites
     const got = headerValue(req, hm.name);
-    if (hm.value !== undefined) {
-      if (got !== hm.value) return false;
-    } else if (hm.secret) {
-      return false; // the simulated cluster holds no secrets for policies
-    } else if (got === undefined) return false;
+    if (got === undefined) return false;
+    // An empty value asks for presence only.
+    if (value !== '' && got !== value) return false;
   }
   return true;
 }
