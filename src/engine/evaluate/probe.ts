@@ -9,7 +9,7 @@ import type { Cluster, ClusterNode, Pod, Service } from '../cluster/model.ts';
 import { answer, type DnsAnswer, type PublicZone, type Rcode } from '../dns/resolver.ts';
 import { normaliseName } from '../l7/dns.ts';
 import type { HttpRequest } from '../l7/http.ts';
-import type { KafkaRequest } from '../l7/kafka.ts';
+import { KAFKA_API_KEYS, type KafkaRequest } from '../l7/kafka.ts';
 import { describeRule, policyName } from '../explain.ts';
 import type { RuleOrigin } from '../policy/model.ts';
 import type { Identity, IdentityTable } from '../identity.ts';
@@ -466,8 +466,15 @@ function kafkaRequestOf(probe: Probe): KafkaRequest {
   if (Array.isArray(k.topics)) for (const t of k.topics) topics.push(String(t));
   const apiVersion = str(k.apiVersion, 'kafka.apiVersion');
   const clientID = str(k.clientID, 'kafka.clientID');
+  // A numeric key names the same API as its word: 0 is produce, 1 fetch, ...
+  let apiKey = (str(k.apiKey, 'kafka.apiKey') ?? 'produce').toLowerCase();
+  if (/^\d+$/.test(apiKey)) {
+    const named = Object.entries(KAFKA_API_KEYS).find(([, n]) => n === Number(apiKey));
+    if (!named) throw new ProbeError(`kafka.apiKey ${apiKey} is not a known Kafka API key`);
+    apiKey = named[0];
+  }
   return {
-    apiKey: (str(k.apiKey, 'kafka.apiKey') ?? 'produce').toLowerCase(),
+    apiKey,
     ...(apiVersion !== undefined ? { apiVersion } : {}),
     ...(clientID !== undefined ? { clientID } : {}),
     topics,
