@@ -132,17 +132,41 @@ export interface ProbeContext {
 
 class ProbeError extends Error {}
 
+/** Lookups over a cluster's pods, built once per cluster model (which is immutable). */
+interface PodIndex {
+  byKey: Map<string, Pod>;
+  byIp: Map<string, Pod>;
+  byNamespace: Map<string, Pod[]>;
+}
+const podIndexes = new WeakMap<Cluster, PodIndex>();
+
+function podIndex(cluster: Cluster): PodIndex {
+  let ix = podIndexes.get(cluster);
+  if (!ix) {
+    ix = { byKey: new Map(), byIp: new Map(), byNamespace: new Map() };
+    for (const p of cluster.pods) {
+      ix.byKey.set(`${p.namespace}/${p.name}`, p);
+      if (p.ip && !p.hostNetwork && !ix.byIp.has(p.ip)) ix.byIp.set(p.ip, p);
+      const list = ix.byNamespace.get(p.namespace);
+      if (list) list.push(p);
+      else ix.byNamespace.set(p.namespace, [p]);
+    }
+    podIndexes.set(cluster, ix);
+  }
+  return ix;
+}
+
 function findPod(ctx: ProbeContext, ref: string): Pod {
   const slash = ref.indexOf('/');
   if (slash < 0) throw new ProbeError(`"${ref}" is not namespace/pod`);
   const ns = ref.slice(0, slash);
   const name = ref.slice(slash + 1);
-  const exact = ctx.cluster.pods.find((p) => p.namespace === ns && p.name === name);
+  const ix = podIndex(ctx.cluster);
+  const exact = ix.byKey.get(`${ns}/${name}`);
   if (exact) return exact;
   // A workload name stands for its first pod (Deployment, StatefulSet, DaemonSet, Job).
-  const owned = ctx.cluster.pods.filter(
+  const owned = (ix.byNamespace.get(ns) ?? []).filter(
     (p) =>
-      p.namespace === ns &&
       p.owner !== undefined &&
       (p.owner.name === name ||
         (p.owner.kind === 'ReplicaSet' && p.owner.name.replace(/-[a-z0-9]+$/, '') === name)),
@@ -165,7 +189,7 @@ function endpointOfPod(ctx: ProbeContext, pod: Pod): Endpoint {
 function endpointOfIp(ctx: ProbeContext, text: string): Endpoint {
   const ip = parseIP(text);
   if (!ip) throw new ProbeError(`"${text}" is not an IP address`);
-  const pod = ctx.cluster.pods.find((p) => p.ip === text && !p.hostNetwork);
+  const pod = podIndex(ctx.cluster).byIp.get(text);
   if (pod) return endpointOfPod(ctx, pod);
   const node = ctx.cluster.nodes.find((n) => n.ip === text);
   if (node) return { kind: 'node', node, label: `node ${node.name} (${text})` };
@@ -176,11 +200,8 @@ function endpointOfIp(ctx: ProbeContext, text: string): Endpoint {
 export function serviceBackends(cluster: Cluster, svc: Service): Pod[] {
   const sel = svc.selector;
   if (!sel) return [];
-  return cluster.pods.filter(
-    (p) =>
-      p.namespace === svc.namespace &&
-      p.ip !== '' &&
-      Object.entries(sel).every(([k, v]) => p.labels[k] === v),
+  return (podIndex(cluster).byNamespace.get(svc.namespace) ?? []).filter(
+    (p) => p.ip !== '' && Object.entries(sel).every(([k, v]) => p.labels[k] === v),
   );
 }
 
