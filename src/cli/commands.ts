@@ -4,6 +4,10 @@
  */
 import { Engine } from '../engine/engine.ts';
 import type { ProbeResult } from '../engine/evaluate/probe.ts';
+import { flowsForProbes } from '../engine/flows/build.ts';
+import { formatCompact, formatDict, type PrintOptions } from '../engine/flows/compact.ts';
+import { formatJson } from '../engine/flows/json.ts';
+import { redactFlows, type RedactOptions } from '../engine/flows/redact.ts';
 import type { CiliumVersion, Diagnostic, SourceFile } from '../engine/types.ts';
 import { InputError, isProbeFile, readProbes, readSources } from './inputs.ts';
 import { table } from './table.ts';
@@ -79,6 +83,50 @@ export function verdicts(
   }
   const rows = results.map((r) => [r.id, r.verdict.toUpperCase(), r.reason]);
   return { stdout: `${table(['ID', 'VERDICT', 'REASON'], rows)}\n`, stderr, exitCode: 0 };
+}
+
+/** Options of the `flows` command. */
+export interface FlowsOptions extends PrintOptions {
+  output: 'compact' | 'json' | 'dict';
+  redact: RedactOptions;
+  /** When the first probe starts. */
+  start: Date;
+}
+
+/** `flows <manifests...> --probes <file> [-o compact|json|dict]`: what Hubble would show. */
+export function flows(
+  manifests: string[],
+  probeFiles: string[],
+  opts: CommonOptions,
+  flowOpts: FlowsOptions,
+): CommandOutput {
+  if (probeFiles.length === 0) throw new InputError('flows needs --probes <probes.yaml>');
+  const sources = readSources(manifests);
+  nothingRead(sources);
+  const probes = readProbes(readSources(probeFiles));
+  const engine = makeEngine(sources, opts);
+  engine.publicZone = probes.dns;
+  const results = probes.probes.map((p) => engine.probe(p));
+  const stderr =
+    errorLines(engine) +
+    results
+      .filter((r) => r.error)
+      .map((r) => `probe ${r.id}: ${r.error}\n`)
+      .join('');
+  const all = redactFlows(
+    flowsForProbes(engine, results, { start: flowOpts.start }),
+    flowOpts.redact,
+  );
+  let stdout: string;
+  if (flowOpts.output === 'dict') stdout = formatDict(all, flowOpts);
+  else {
+    const line =
+      flowOpts.output === 'json'
+        ? formatJson
+        : (f: (typeof all)[number]) => formatCompact(f, flowOpts);
+    stdout = all.map((f) => `${line(f)}\n`).join('');
+  }
+  return { stdout, stderr, exitCode: 0 };
 }
 
 /** `check <files...>`: manifests and probe files mixed; probes carry `expect`. */

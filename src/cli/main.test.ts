@@ -7,6 +7,7 @@
  * | check     | `N passed, N failed`, exit 1 on a mismatch with its explanation         |
  * | matrix    | text, JSON and Markdown agree with verdicts                             |
  * | validate  | diagnostics with file:line:column; exit 1 on errors, 0 otherwise        |
+ * | flows     | compact by default, -o json/dict, redaction and policy-name flags, time  |
  * | errors    | missing files and unreadable probes end in a message and exit 2          |
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -141,6 +142,83 @@ describe('validate', () => {
   });
 });
 
+describe('flows', () => {
+  const L7 = 'examples/l7-shop';
+  const args = ['flows', `${L7}/cluster.yaml`, '--probes', `${L7}/probes.yaml`];
+
+  test('compact lines from the default start time, reproducibly', () => {
+    const out = run(args);
+    expect(out.exitCode).toBe(0);
+    const lines = out.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(
+      /^Jan {2}1 00:00:00\.\d{3}: shop\/client:\d+ \(ID:\d+\) -> shop\/web:80 \(ID:\d+\) policy-verdict:L3-L4 INGRESS ALLOWED \(TCP Flags: SYN\)$/,
+    );
+    expect(out.stdout).toMatch(/http-request DROPPED \(HTTP\/1\.1 POST http:\/\/web\.shop\.svc/);
+    expect(out.stdout).toMatch(/dns-request proxy DROPPED \(DNS Query example\.com\. A\)/);
+    expect(out.stdout).toMatch(/-> api\.github\.com:443 \(ID:16777217\) policy-verdict:/);
+    expect(out.stdout).toContain('kafka-request DROPPED (Kafka request produce correlation id');
+    expect(run(args).stdout).toBe(out.stdout);
+  });
+
+  test('-o json: one Hubble object per line; --json means the same', () => {
+    const out = run([...args, '-o', 'json']);
+    const lines = out.stdout.trimEnd().split('\n');
+    for (const l of lines) {
+      const doc = JSON.parse(l) as {
+        flow: Record<string, unknown>;
+        node_name: string;
+        time: string;
+      };
+      expect(Object.keys(doc)).toEqual(['flow', 'node_name', 'time']);
+      expect(Object.keys(doc.flow).slice(0, 3)).toEqual(['time', 'uuid', 'verdict']);
+      expect(doc.time).toBe(doc.flow.time);
+    }
+    expect(run([...args, '--json']).stdout).toBe(out.stdout);
+    expect(run([...args, '--output=jsonpb']).stdout).toBe(out.stdout);
+  });
+
+  test('-o dict separates records with dashes', () => {
+    const out = run([...args, '-odict']);
+    expect(out.stdout.startsWith('  TIMESTAMP: Jan  1 00:00:00.')).toBe(true);
+    expect(out.stdout).toContain('\n------------\n');
+    expect(out.stdout).not.toContain('(ID:');
+  });
+
+  test('--since-time, --print-node-name and --print-policy-names', () => {
+    const out = run([
+      ...args,
+      '--since-time',
+      '2026-05-04T13:23:40Z',
+      '--print-node-name',
+      '--print-policy-names',
+    ]);
+    expect(out.stdout.split('\n')[0]).toMatch(
+      /^May {2}4 13:23:40\.\d{3} \[kind-worker\d?\]: .* INGRESS ALLOWED BY web-l7 \(CiliumNetworkPolicy\) \(TCP Flags: SYN\)$/,
+    );
+  });
+
+  test('redaction flags turn redaction on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npp-'));
+    const probes = join(dir, 'probes.yaml');
+    writeFileSync(
+      probes,
+      'probes:\n  - {id: q, from: shop/client, to: shop/web, port: 80, http: {path: "/api/x?token=abc", headers: {X-Token: s3cret}}}\n',
+    );
+    const base = ['flows', `${L7}/cluster.yaml`, '--probes', probes];
+    expect(run(base).stdout).toContain('/api/x?token=abc');
+    const q = run([...base, '--redact-http-urlquery']).stdout;
+    expect(q).not.toContain('token=abc');
+    expect(q).toMatch(/GET http:\/\/[\d.]+\/api\/x\)/);
+    const allow = run([...base, '-o', 'json', '--redact-http-headers-allow', 'x-request-id']);
+    expect(allow.stdout).toContain('{"key":"X-Token","value":"HUBBLE_REDACTED"}');
+    const deny = run([...base, '-o', 'json', '--redact-http-headers-deny=X-Token']);
+    expect(deny.stdout).toContain('{"key":"X-Token","value":"HUBBLE_REDACTED"}');
+    expect(deny.stdout).not.toMatch(/"X-Request-Id","value":"HUBBLE_REDACTED"/);
+    const kafka = run([...args, '--redact-kafka-apikey']).stdout;
+    expect(kafka).toContain('Kafka request HUBBLE_REDACTED correlation id');
+  });
+});
+
 describe('bad input', () => {
   test.each([
     [['verdicts', 'no/such/file.yaml', '--probes', PROBES], /no such file/],
@@ -152,6 +230,11 @@ describe('bad input', () => {
       /nothing could be read[^]*bad-syntax\.yaml:\d+:\d+/,
     ],
     [['verdicts', 'src/cli/fixtures/bad-syntax.yaml', '--probes', PROBES], /nothing could be read/],
+    [['flows', CLUSTER], /flows needs --probes/],
+    [['flows', CLUSTER, '--probes', PROBES, '-o', 'table'], /invalid output format: table/],
+    [['flows', CLUSTER, '--probes', PROBES, '--since-time', 'yesterday'], /--since-time must be/],
+    [['flows', CLUSTER, '--probes', PROBES, '--redact-http-userinfo=maybe'], /true or false/],
+    [['verdicts', CLUSTER, '--probes', PROBES, '-o', 'json'], /belong to flows/],
   ])('%j fails with a message and exit code 2', (args, message) => {
     let err: unknown;
     try {

@@ -1,13 +1,16 @@
 /** Argument parsing and dispatch for the command line; pure apart from reading input files. */
 import {
   check,
+  flows,
   matrix,
   validate,
   verdicts,
   type CommandOutput,
   type CommonOptions,
+  type FlowsOptions,
 } from './commands.ts';
 import { InputError } from './inputs.ts';
+import { DEFAULT_START } from '../engine/flows/build.ts';
 import type { CiliumVersion } from '../engine/types.ts';
 
 export type { CommandOutput };
@@ -16,24 +19,73 @@ const USAGE = `Network Policy Playground — decide Kubernetes and Cilium networ
 
 Usage:
   netpol-playground verdicts <manifests...> --probes <probes.yaml> [--json]
+  netpol-playground flows <manifests...> --probes <probes.yaml> [-o compact|json|dict]
   netpol-playground check <manifests and probe files...>
   netpol-playground matrix <manifests...> [--json | --markdown]
   netpol-playground validate <files...> [--json]
 
 Manifests are files or directories of YAML (multi-document, kind: List) as kubectl apply takes.
 Options:
-  --json                 machine-readable output
+  --json                 machine-readable output (for flows: the same as -o json)
   --markdown             Markdown table (matrix)
   --cilium-version V     imitate Cilium 1.16, 1.17, 1.18 (default), 1.19 or 1.20
   -h, --help             this text
+
+Options of flows (the Hubble records each probe would produce, as hubble observe prints them):
+  -o, --output F                      compact (default), json (one object per line) or dict
+  --print-policy-names                name the policies on policy verdicts (ALLOWED BY ...)
+  --print-node-name                   the node after the time
+  --since-time T                      when the first probe starts (RFC 3339);
+                                      default ${DEFAULT_START.toISOString().replace('.000Z', 'Z')}
+  --redact-http-urlquery              drop the query and fragment of HTTP URLs
+  --redact-http-userinfo[=false]      hide URL passwords (on by default once redacting)
+  --redact-http-headers-allow a,b     redact every HTTP header value except these
+  --redact-http-headers-deny a,b      redact only these HTTP header values
+  --redact-kafka-apikey               hide the Kafka API key
+  Any --redact-* option turns redaction on, like --hubble-redact-enabled on the agent.
 `;
 
 const VERSIONS: CiliumVersion[] = ['1.16', '1.17', '1.18', '1.19', '1.20'];
+const OUTPUTS = ['compact', 'json', 'jsonpb', 'dict'] as const;
+
+/** `--flag`, `--flag=true` or `--flag=false`. */
+function boolValue(arg: string): boolean {
+  const eq = arg.indexOf('=');
+  if (eq < 0) return true;
+  const v = arg.slice(eq + 1).toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new InputError(`${arg.slice(0, eq)} takes true or false, not "${arg.slice(eq + 1)}"`);
+}
+
+function listValue(v: string): string[] {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
 
 export function run(args: string[]): CommandOutput {
   const positional: string[] = [];
   const probes: string[] = [];
   const opts: CommonOptions = { json: false, markdown: false };
+  const flowOpts: FlowsOptions = {
+    output: 'compact',
+    redact: { enabled: false },
+    start: DEFAULT_START,
+  };
+  let flowFlags = false;
+  let output: string | undefined;
+  /** The value of `--name value` or `--name=value`. */
+  const valueOf = (a: string, i: number): [string, number] => {
+    const eq = a.indexOf('=');
+    if (eq >= 0) return [a.slice(eq + 1), i];
+    const v = args[i + 1];
+    if (v === undefined || (v.startsWith('-') && v !== '-'))
+      throw new InputError(`${a} needs a value`);
+    return [v, i + 1];
+  };
+  const flag = (a: string, name: string) => a === name || a.startsWith(`${name}=`);
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--json') opts.json = true;
@@ -49,15 +101,61 @@ export function run(args: string[]): CommandOutput {
       if (!norm || !VERSIONS.includes(norm as CiliumVersion))
         throw new InputError(`--cilium-version must be one of ${VERSIONS.join(', ')}`);
       opts.version = norm as CiliumVersion;
+    } else if (a === '-o' || flag(a, '--output')) {
+      [output, i] = valueOf(a, i);
+      flowFlags = true;
+    } else if (a.startsWith('-o') && a.length > 2 && !a.startsWith('--')) {
+      output = a.slice(a[2] === '=' ? 3 : 2);
+      flowFlags = true;
+    } else if (flag(a, '--print-policy-names')) {
+      flowOpts.printPolicyNames = boolValue(a);
+      flowFlags = true;
+    } else if (flag(a, '--print-node-name')) {
+      flowOpts.printNodeName = boolValue(a);
+      flowFlags = true;
+    } else if (flag(a, '--since-time')) {
+      let v: string;
+      [v, i] = valueOf(a, i);
+      const t = Date.parse(v);
+      if (!/^\d{4}-\d\d-\d\d/.test(v) || Number.isNaN(t))
+        throw new InputError(`--since-time must be an RFC 3339 time such as 2026-01-01T00:00:00Z`);
+      flowOpts.start = new Date(t);
+      flowFlags = true;
+    } else if (flag(a, '--redact-http-urlquery')) {
+      flowOpts.redact = { ...flowOpts.redact, enabled: true, urlQuery: boolValue(a) };
+      flowFlags = true;
+    } else if (flag(a, '--redact-http-userinfo')) {
+      flowOpts.redact = { ...flowOpts.redact, enabled: true, userInfo: boolValue(a) };
+      flowFlags = true;
+    } else if (flag(a, '--redact-kafka-apikey')) {
+      flowOpts.redact = { ...flowOpts.redact, enabled: true, kafkaApiKey: boolValue(a) };
+      flowFlags = true;
+    } else if (flag(a, '--redact-http-headers-allow') || flag(a, '--redact-http-headers-deny')) {
+      let v: string;
+      [v, i] = valueOf(a, i);
+      const which = a.startsWith('--redact-http-headers-allow') ? 'allow' : 'deny';
+      const headers = { ...flowOpts.redact.headers };
+      headers[which] = [...(headers[which] ?? []), ...listValue(v)];
+      flowOpts.redact = { ...flowOpts.redact, enabled: true, headers };
+      flowFlags = true;
     } else if (a === '-h' || a === '--help') return { stdout: USAGE, stderr: '', exitCode: 0 };
     else if (a.startsWith('-') && a !== '-')
       throw new InputError(`unknown option ${a}\n\n${USAGE}`);
     else positional.push(a);
   }
   const [command, ...rest] = positional;
+  if (flowFlags && command !== 'flows' && command !== undefined)
+    throw new InputError(`output, --print-*, --since-time and --redact-* options belong to flows`);
   switch (command) {
     case 'verdicts':
       return verdicts(rest, probes, opts);
+    case 'flows': {
+      const o = output ?? (opts.json ? 'json' : 'compact');
+      if (!(OUTPUTS as readonly string[]).includes(o))
+        throw new InputError(`invalid output format: ${o} (compact, json or dict)`);
+      flowOpts.output = o === 'jsonpb' ? 'json' : (o as FlowsOptions['output']);
+      return flows(rest, probes, opts, flowOpts);
+    }
     case 'check':
       return check([...rest, ...probes], opts);
     case 'matrix':
