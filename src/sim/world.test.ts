@@ -89,3 +89,23 @@ describe('time and traffic', () => {
     expect(log.since(log.sequence)).toEqual([]);
   });
 });
+
+describe('flows', () => {
+  test('a probe leaves Hubble records at the simulated time', () => {
+    const w = new SimWorld({
+      files: [{ name: 'cluster.yaml', text: CLUSTER }],
+      start: new Date('2026-03-02T09:00:00Z'),
+    });
+    w.putObject({
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumNetworkPolicy',
+      namespace: 'shop',
+      name: 'deny-web',
+      value: DENY_WEB,
+    });
+    const { flows } = w.probe(webProbe);
+    expect(flows.map((f) => f.verdict)).toEqual(['DROPPED', 'DROPPED']);
+    expect(flows[0]!.time.startsWith('2026-03-02T09:00:00')).toBe(true);
+    expect(w.flows.all()).toHaveLength(2);
+  });
+});

@@ -14,6 +14,7 @@ import { stringify } from 'yaml';
 import type { PublicZone } from '../engine/dns/resolver.ts';
 import { Engine } from '../engine/engine.ts';
 import type { Probe, ProbeResult } from '../engine/evaluate/probe.ts';
+import { flowsForProbe } from '../engine/flows/build.ts';
 import type { Flow } from '../engine/flows/model.ts';
 import type { EngineOptions, SourceFile } from '../engine/types.ts';
 
@@ -105,8 +106,13 @@ export interface WorldOptions {
   /** Simulated start time; default 2026-03-02T09:00:00Z. */
   start?: Date;
   traffic?: TrafficSource[];
+  /** Turns probe results into flow records; default: the engine's Hubble flow builder. */
   flowsFor?: FlowBuilder;
 }
+
+/** The engine's flow records for a probe, starting at `startMs`. */
+export const hubbleFlows: FlowBuilder = (world, result, startMs) =>
+  flowsForProbe(world.engine, result, { start: new Date(startMs) });
 
 /** Cluster-scoped kinds: objects without a namespace. */
 const CLUSTER_SCOPED = new Set([
@@ -145,13 +151,13 @@ export class SimWorld {
   /** When each live file was first seen, for AGE columns. */
   private liveSince = new Map<string, number>();
   private traffic: { source: TrafficSource; next: number }[] = [];
-  private flowsFor: FlowBuilder | undefined;
+  private flowsFor: FlowBuilder;
 
   constructor(options: WorldOptions = {}) {
     this.clock = new SimClock((options.start ?? new Date('2026-03-02T09:00:00Z')).getTime());
     this.engine = new Engine(options.engine ?? {});
     this.engine.publicZone = options.zone ?? {};
-    this.flowsFor = options.flowsFor;
+    this.flowsFor = options.flowsFor ?? hubbleFlows;
     for (const f of options.files ?? []) {
       this.live.set(f.name, f.text);
       // Lesson objects were created a while before the learner arrives.
@@ -242,7 +248,7 @@ export class SimWorld {
   /** Decides a probe now and records its flows in the Hubble buffer. */
   probe(p: Probe): { result: ProbeResult; flows: Flow[] } {
     const result = this.engine.probe(p);
-    const flows = this.flowsFor ? this.flowsFor(this, result, this.clock.now()) : [];
+    const flows = this.flowsFor(this, result, this.clock.now());
     this.flows.add(flows);
     return { result, flows };
   }
