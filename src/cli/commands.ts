@@ -62,7 +62,7 @@ export function verdicts(
   opts: CommonOptions,
 ): CommandOutput {
   if (probeFiles.length === 0) throw new InputError('verdicts needs --probes <probes.yaml>');
-  const sources = readSources(manifests);
+  const sources = readSources(manifests).filter((f) => !isProbeFile(f));
   nothingRead(sources);
   const probes = readProbes(readSources(probeFiles));
   const engine = makeEngine(sources, opts);
@@ -101,7 +101,7 @@ export function flows(
   flowOpts: FlowsOptions,
 ): CommandOutput {
   if (probeFiles.length === 0) throw new InputError('flows needs --probes <probes.yaml>');
-  const sources = readSources(manifests);
+  const sources = readSources(manifests).filter((f) => !isProbeFile(f));
   nothingRead(sources);
   const probes = readProbes(readSources(probeFiles));
   const engine = makeEngine(sources, opts);

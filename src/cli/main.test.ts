@@ -23,6 +23,19 @@ const POLICY = `${EX}/lock-db.yaml`;
 const PROBES = `${EX}/probes.yaml`;
 
 describe('verdicts', () => {
+  test('a directory holding its own probes file reads only the manifests from it', () => {
+    const out = run([
+      'verdicts',
+      'examples/l7-shop',
+      '--probes',
+      'examples/l7-shop/probes.yaml',
+      '--json',
+    ]);
+    expect(out.stderr).toBe('');
+    const doc = JSON.parse(out.stdout) as { results: { id: string; verdict: string }[] };
+    expect(doc.results.find((r) => r.id === 'post-root')?.verdict).toBe('denied');
+  });
+
   test('--json prints exactly {"results": [{"id", "verdict", "reason"}]}', () => {
     const out = run(['verdicts', CLUSTER, POLICY, '--probes', PROBES, '--json']);
     expect(out.exitCode).toBe(0);
