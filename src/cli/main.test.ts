@@ -260,3 +260,35 @@ describe('bad input', () => {
     expect((err as InputError).exitCode).toBe(2);
   });
 });
+
+describe('shell', () => {
+  test('types each line at the prompt and prints the transcript', () => {
+    const out = run(['shell', CLUSTER, '--script', 'src/cli/fixtures/shell-basics.txt']);
+    expect(out.exitCode).toBe(0);
+    const expected = [
+      '$ echo hello | wc -c',
+      '6',
+      '$ POD=$(echo postgres-0); echo "pod is $POD"',
+      'pod is postgres-0',
+      '$ foo',
+      'bash: foo: command not found',
+      '$ exit',
+    ].join('\n');
+    // `exit` on the host prints a notice that the terminal stays open.
+    expect(out.stdout.startsWith(`${expected}\n`)).toBe(true);
+    expect(out.stdout.length).toBeGreaterThan(expected.length + 1);
+  });
+
+  test('reads the commands from standard input without --script', () => {
+    const out = run(['shell', CLUSTER], { readStdin: () => 'echo from stdin\n' });
+    expect(out.stdout).toBe('$ echo from stdin\nfrom stdin\n');
+  });
+
+  test.each([
+    [['shell', CLUSTER, '--script', 'no/such/script.txt'], /no such file/],
+    [['shell', CLUSTER, '--dns', 'src/cli/fixtures/bad-syntax.yaml'], /bad-syntax\.yaml/],
+    [['shell', CLUSTER, '--frobnicate'], /unknown option --frobnicate for shell/],
+  ])('%j fails with a message and exit code 2', (args, message) => {
+    expect(() => run(args)).toThrow(message);
+  });
+});

@@ -2,6 +2,7 @@
  * Command line entry point: `npm run cli -- <command> ...` or the `netpol-playground` binary.
  * Bad input never ends in a stack trace: a message with file:line:column and exit code 2.
  */
+import { readFileSync } from 'node:fs';
 import { argv, exit, stderr, stdout } from 'node:process';
 import { InputError } from './inputs.ts';
 import { run, type CommandOutput } from './run.ts';
@@ -9,7 +10,7 @@ import { run, type CommandOutput } from './run.ts';
 function main(): void {
   let out: CommandOutput;
   try {
-    out = run(argv.slice(2));
+    out = run(argv.slice(2), { readStdin: () => readFileSync(0, 'utf8') });
   } catch (err) {
     if (err instanceof InputError) {
       stderr.write(`error: ${err.message}\n`);

@@ -10,6 +10,7 @@ import {
   type FlowsOptions,
 } from './commands.ts';
 import { InputError } from './inputs.ts';
+import { shell, type ShellIo } from './shell.ts';
 import { DEFAULT_START } from '../engine/flows/build.ts';
 import type { CiliumVersion } from '../engine/types.ts';
 
@@ -23,6 +24,7 @@ Usage:
   netpol-playground check <manifests and probe files...>
   netpol-playground matrix <manifests...> [--json | --markdown]
   netpol-playground validate <files...> [--json]
+  netpol-playground shell <manifests...> [--script FILE] [--dns FILE]
 
 Manifests are files or directories of YAML (multi-document, kind: List) as kubectl apply takes.
 Options:
@@ -30,6 +32,10 @@ Options:
   --markdown             Markdown table (matrix)
   --cilium-version V     imitate Cilium 1.16, 1.17, 1.18 (default), 1.19 or 1.20
   -h, --help             this text
+
+Options of shell (the simulated terminal: kubectl, curl, nc, nslookup, hubble, cilium ...):
+  --script FILE          the commands to type, one per line (default: standard input)
+  --dns FILE             the public DNS: a YAML map of name to addresses
 
 Options of flows (the Hubble records each probe would produce, as hubble observe prints them):
   -o, --output F                      compact (default), json (one object per line) or dict
@@ -65,7 +71,10 @@ function listValue(v: string): string[] {
     .filter((s) => s !== '');
 }
 
-export function run(args: string[]): CommandOutput {
+const NO_STDIN: ShellIo = { readStdin: () => '' };
+
+export function run(args: string[], io: ShellIo = NO_STDIN): CommandOutput {
+  if (args[0] === 'shell') return runShell(args.slice(1), io);
   const positional: string[] = [];
   const probes: string[] = [];
   const opts: CommonOptions = { json: false, markdown: false };
@@ -167,4 +176,30 @@ export function run(args: string[]): CommandOutput {
     default:
       throw new InputError(`unknown command "${command}"\n\n${USAGE}`);
   }
+}
+
+/** `shell` has options of its own and hands everything else to the simulated terminal. */
+function runShell(args: string[], io: ShellIo): CommandOutput {
+  const manifests: string[] = [];
+  const opts: { script?: string; dns?: string; version?: CiliumVersion } = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = (name: string): string => {
+      if (a.startsWith(`${name}=`)) return a.slice(name.length + 1);
+      const v = args[++i];
+      if (v === undefined) throw new InputError(`${name} needs a file`);
+      return v;
+    };
+    if (a === '--script' || a.startsWith('--script=')) opts.script = value('--script');
+    else if (a === '--dns' || a.startsWith('--dns=')) opts.dns = value('--dns');
+    else if (a === '--cilium-version' || a.startsWith('--cilium-version=')) {
+      const norm = value('--cilium-version').replace(/^v/, '').split('.').slice(0, 2).join('.');
+      if (!VERSIONS.includes(norm as CiliumVersion))
+        throw new InputError(`--cilium-version must be one of ${VERSIONS.join(', ')}`);
+      opts.version = norm as CiliumVersion;
+    } else if (a === '-h' || a === '--help') return { stdout: USAGE, stderr: '', exitCode: 0 };
+    else if (a.startsWith('-')) throw new InputError(`unknown option ${a} for shell`);
+    else manifests.push(a);
+  }
+  return shell(manifests, opts, io);
 }
