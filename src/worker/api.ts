@@ -1,0 +1,58 @@
+/**
+ * The contract between the page and the playground worker. Everything crossing it is plain,
+ * structured-cloneable data: the worker keeps the simulated world and the shell to itself.
+ */
+
+/** A manifest handed to the worker by name, as the page has it (usually YAML text). */
+export interface WorkerFile {
+  name: string;
+  text: string;
+}
+
+export interface LoadRequest {
+  /** Live manifests: cluster objects and policies the world starts with. */
+  files: WorkerFile[];
+  /** Public DNS names and their addresses, for egress to names outside the cluster. */
+  zone?: Record<string, string[]>;
+  /** Extra files `kubectl apply -f NAME` can read without applying them at start. */
+  workspace?: WorkerFile[];
+  /** Lines typed in earlier visits, oldest first, so `history` lists them as bash would. */
+  history?: string[];
+}
+
+export interface LoadResult {
+  prompt: string;
+}
+
+export interface OutputPiece {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface RunResponse {
+  /** Output in the order a terminal shows it; ANSI colour sequences are left in. */
+  out: OutputPiece[];
+  exitCode: number;
+  /** Simulated time the line took (a connect timeout, `sleep 2`); zero when it was instant. */
+  elapsedMs: number;
+  /** The prompt to show next: it changes when the line entered or left a container. */
+  prompt: string;
+}
+
+export interface Completion {
+  /** Full replacements for `line.slice(replaceFrom, cursor)`, sorted, without duplicates. */
+  candidates: string[];
+  /** Where the word being completed starts in the line. */
+  replaceFrom: number;
+}
+
+/** What the worker exposes; through comlink every method returns a promise. */
+export interface PlaygroundApi {
+  /** Starts a fresh world and shell from the given manifests. */
+  load(request: LoadRequest): LoadResult;
+  /** Runs one line typed at the prompt. */
+  run(line: string): RunResponse;
+  /** Tab completion for `line` with the cursor at `cursor` (a UTF-16 index). */
+  complete(line: string, cursor: number): Completion;
+  prompt(): string;
+}

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SimWorld } from '../sim/world.ts';
+import type { LoadRequest } from './api.ts';
+import { completeLine } from './complete.ts';
+import { Playground } from './playground.ts';
+
+const example = (name: string) =>
+  readFileSync(new URL(`../../examples/flask-postgres/${name}`, import.meta.url), 'utf8');
+
+function flaskPostgres(extra: Partial<LoadRequest> = {}): Playground {
+  const p = new Playground();
+  p.load({
+    files: [{ name: 'cluster.yaml', text: example('cluster.yaml') }],
+    workspace: [{ name: 'lock-db.yaml', text: example('lock-db.yaml') }],
+    ...extra,
+  });
+  return p;
+}
+
+/** What Tab offers with the cursor at the end of `line`. */
+function tab(p: Playground, line: string) {
+  return p.complete(line, line.length);
+}
+
+describe('Playground', () => {
+  it('runs lines and answers with plain data', () => {
+    const p = flaskPostgres();
+    const r = p.run('echo hello | wc -c');
+    expect(r).toEqual({
+      out: [{ stream: 'stdout', text: '6\n' }],
+      exitCode: 0,
+      elapsedMs: 0,
+      prompt: '$ ',
+    });
+    expect(structuredClone(r)).toEqual(r);
+    expect(p.run('sleep 2').elapsedMs).toBe(2000);
+    expect(p.run('false').exitCode).toBe(1);
+    expect(p.prompt()).toBe('$ ');
+  });
+
+  it('works before anything is loaded', () => {
+    const p = new Playground();
+    expect(p.run('echo hi').out).toEqual([{ stream: 'stdout', text: 'hi\n' }]);
+  });
+
+  it('starts with the history of earlier visits and starts afresh on load', () => {
+    const p = flaskPostgres({ history: ['echo before'] });
+    p.run('true');
+    expect(p.run('history').out[0]?.text).toBe('    1  echo before\n    2  true\n    3  history\n');
+    p.load({ files: [] });
+    expect(p.run('history').out[0]?.text).toBe('    1  history\n');
+  });
+
+  it('completes command names where a command goes', () => {
+    const p = flaskPostgres();
+    expect(tab(p, 'e')).toEqual({ candidates: ['echo', 'exit', 'export'], replaceFrom: 0 });
+    expect(tab(p, 'echo hi | gr')).toEqual({ candidates: ['grep'], replaceFrom: 10 });
+    expect(tab(p, 'true && hist')).toEqual({ candidates: ['history'], replaceFrom: 8 });
+    expect(tab(p, 'X=1 ec').candidates).toEqual(['echo']);
+    expect(tab(p, 'help wc').candidates).toEqual(['wc']);
+    expect(tab(p, 'echo $(he').candidates).toEqual(['head', 'help']);
+    // Only what is before the cursor counts.
+    expect(p.complete('ec hello', 2)).toEqual({ candidates: ['echo'], replaceFrom: 0 });
+  });
+
+  it('offers nothing inside quotes, variables or after a redirection', () => {
+    const p = flaskPostgres();
+    expect(tab(p, 'echo "ec').candidates).toEqual([]);
+    expect(tab(p, 'echo $HO').candidates).toEqual([]);
+    expect(tab(p, 'echo hi > ').candidates).toEqual([]);
+    expect(tab(p, 'echo e').candidates).toEqual([]);
+  });
+
+  it('completes kubectl subcommands, kinds, names, namespaces and files', () => {
+    const p = flaskPostgres();
+    expect(tab(p, 'kubectl g').candidates).toEqual(['get']);
+    expect(tab(p, 'kubectl get se').candidates).toEqual(['serviceaccounts', 'services']);
+    expect(tab(p, 'kubectl get pods -n db p')).toEqual({
+      candidates: ['postgres-0'],
+      replaceFrom: 23,
+    });
+    expect(tab(p, 'kubectl -n db get po ').candidates).toContain('postgres-0');
+    expect(tab(p, 'kubectl get pods d').candidates).toEqual([]);
+    expect(tab(p, 'kubectl get pods -A d').candidates).toEqual(['debug']);
+    expect(tab(p, 'kubectl get pod/p -n db')).toEqual({ candidates: ['db'], replaceFrom: 21 });
+    expect(p.complete('kubectl get pod/p -n db', 17)).toEqual({
+      candidates: ['pod/postgres-0'],
+      replaceFrom: 12,
+    });
+    expect(tab(p, 'kubectl get ns d').candidates).toEqual(['db', 'default', 'dummy']);
+    expect(tab(p, 'kubectl get svc --namespace=db my')).toEqual({
+      candidates: ['mydb-service'],
+      replaceFrom: 31,
+    });
+    expect(tab(p, 'kubectl get pods --namespace=du')).toEqual({
+      candidates: ['dummy'],
+      replaceFrom: 29,
+    });
+    expect(tab(p, 'kubectl get deploy -n db ').candidates).toEqual(['flask-app']);
+    expect(tab(p, 'kubectl get sts -n db ').candidates).toEqual(['postgres']);
+    expect(tab(p, 'kubectl get pods -o y').candidates).toEqual(['yaml']);
+    expect(tab(p, 'kubectl apply -f ').candidates).toEqual(['cluster.yaml', 'lock-db.yaml']);
+    expect(tab(p, 'kubectl exec -n dummy -it ').candidates).toEqual(['debug']);
+    expect(tab(p, 'kubectl exec -n db -it debug -- ').candidates).toContain('echo');
+    expect(tab(p, 'kubectl --all').candidates).toEqual(['--all-namespaces']);
+  });
+
+  it('completes policy names once a policy exists', () => {
+    const p = new Playground();
+    p.load({
+      files: [
+        { name: 'cluster.yaml', text: example('cluster.yaml') },
+        { name: 'lock-db.yaml', text: example('lock-db.yaml') },
+      ],
+    });
+    expect(tab(p, 'kubectl get cnp -n db ').candidates).toEqual(['lock-db']);
+    expect(tab(p, 'kubectl get ciliumnetworkpolicies ').candidates).toEqual([]);
+  });
+
+  it('completes hosts for network tools and hubble flags and values', () => {
+    const p = flaskPostgres();
+    expect(tab(p, 'curl http://my')).toEqual({
+      candidates: ['http://mydb-service.db'],
+      replaceFrom: 5,
+    });
+    expect(tab(p, 'nc -zv my').candidates).toEqual(['mydb-service.db']);
+    expect(tab(p, 'curl --max').candidates).toEqual(['--max-time']);
+    expect(tab(p, 'hubble o').candidates).toEqual(['observe']);
+    expect(tab(p, 'hubble observe --verdict D').candidates).toEqual(['DROPPED']);
+    expect(tab(p, 'hubble observe --from-pod db/p').candidates).toEqual(['db/postgres-0']);
+    expect(tab(p, 'hubble observe --to-pod=dummy/').candidates).toEqual(['dummy/debug']);
+    expect(tab(p, 'unknown-tool x').candidates).toEqual([]);
+  });
+
+  it('completes bare service names from inside a pod', () => {
+    const { cluster } = new SimWorld({
+      files: [{ name: 'cluster.yaml', text: example('cluster.yaml') }],
+    }).engine;
+    const ctx = { commands: ['curl'], cluster, policies: [], files: [], podNamespace: 'db' };
+    expect(completeLine(ctx, 'curl my', 7).candidates).toEqual(['mydb-service', 'mydb-service.db']);
+  });
+});

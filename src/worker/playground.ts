@@ -1,0 +1,51 @@
+/**
+ * The worker's side of the playground: one simulated world and the shell typed into it. Kept
+ * apart from the worker entry point so it runs, and is tested, in Node as well.
+ */
+import { TerminalSession } from '../sim/session.ts';
+import { recordHistory } from '../sim/shell/state.ts';
+import { SimWorld } from '../sim/world.ts';
+import type { Completion, LoadRequest, LoadResult, PlaygroundApi, RunResponse } from './api.ts';
+import { completeLine, type CompletionContext } from './complete.ts';
+
+export class Playground implements PlaygroundApi {
+  private session = new TerminalSession(new SimWorld());
+
+  load(request: LoadRequest): LoadResult {
+    const files = request.files.map((f) => ({ name: f.name, text: f.text }));
+    const world = new SimWorld(request.zone ? { files, zone: request.zone } : { files });
+    for (const f of request.workspace ?? []) world.workspace.set(f.name, f.text);
+    this.session = new TerminalSession(world);
+    for (const line of request.history ?? []) recordHistory(this.session.shell, line);
+    return { prompt: this.session.prompt };
+  }
+
+  run(line: string): RunResponse {
+    const r = this.session.run(line);
+    return {
+      out: r.out.map((c) => ({ stream: c.stream, text: c.text })),
+      exitCode: r.exitCode,
+      elapsedMs: r.elapsedMs,
+      prompt: this.session.prompt,
+    };
+  }
+
+  complete(line: string, cursor: number): Completion {
+    const { world, shell, registry } = this.session;
+    const location = shell.location;
+    const ctx: CompletionContext = {
+      commands: registry.available(shell),
+      cluster: world.engine.cluster,
+      policies: world.engine.policies.map((p) => p.ref),
+      files: [...new Set([...world.liveFiles(), ...world.workspace.keys()])].filter(
+        (name) => !SimWorld.isObjectFile(name),
+      ),
+      ...(location.kind === 'pod' ? { podNamespace: location.namespace } : {}),
+    };
+    return completeLine(ctx, line, cursor);
+  }
+
+  prompt(): string {
+    return this.session.prompt;
+  }
+}
