@@ -26,17 +26,20 @@ const BUSYBOX_TEXT = [
   'base64',
 ];
 
+const CURL_IMAGE: ImageInfo = {
+  tools: ['curl', 'nc', 'nslookup', 'ping', 'getent', ...BUSYBOX_TEXT],
+  shell: true,
+};
+
 const IMAGES: Record<string, ImageInfo> = {
   // curl 8 on Alpine: busybox nc, nslookup, ping and wget; musl's getent; no dig.
-  'curlimages/curl': {
-    tools: ['curl', 'nc', 'nslookup', 'ping', 'getent', 'wget', ...BUSYBOX_TEXT],
-    shell: true,
-  },
-  busybox: { tools: ['nc', 'nslookup', 'ping', 'wget', ...BUSYBOX_TEXT], shell: true },
-  alpine: { tools: ['nc', 'nslookup', 'ping', 'wget', 'getent', ...BUSYBOX_TEXT], shell: true },
+  'curlimages/curl': CURL_IMAGE,
+  curl: CURL_IMAGE,
+  busybox: { tools: ['nc', 'nslookup', 'ping', ...BUSYBOX_TEXT], shell: true },
+  alpine: { tools: ['nc', 'nslookup', 'ping', 'getent', ...BUSYBOX_TEXT], shell: true },
   // netshoot carries the full toolbox, with OpenBSD netcat.
   'nicolaka/netshoot': {
-    tools: ['curl', 'nc', 'nslookup', 'dig', 'ping', 'getent', 'wget', ...BUSYBOX_TEXT],
+    tools: ['curl', 'nc', 'nslookup', 'dig', 'ping', 'getent', ...BUSYBOX_TEXT],
     shell: true,
   },
   'cilium/netperf': {

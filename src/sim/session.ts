@@ -11,7 +11,21 @@ import type { SimWorld } from './world.ts';
 
 /** The registry with every simulated tool. */
 export function createRegistry(): CommandRegistry<SimWorld> {
-  return registerCommands(createShellRegistry<SimWorld>());
+  const registry = registerCommands(createShellRegistry<SimWorld>());
+  // `sleep` lets simulated time pass, so background traffic runs meanwhile.
+  const sleep = registry.get('sleep');
+  if (sleep)
+    registry.register(
+      'sleep',
+      sleep.help,
+      (ctx) => {
+        const r = sleep.run(ctx);
+        if (r.exitCode === 0 && r.elapsedMs) ctx.world.advance(r.elapsedMs);
+        return r;
+      },
+      { builtin: sleep.builtin },
+    );
+  return registry;
 }
 
 export class TerminalSession {

@@ -247,7 +247,7 @@ describe('inside a pod', () => {
       enterPod(sh, { namespace: 'n', pod: 'p', image, tools: [] });
       return sh.prompt();
     };
-    expect(at('curlimages/curl:8.8.0')).toBe('/ # ');
+    expect(at('curlimages/curl:8.8.0')).toBe('~ $ ');
     expect(at('docker.io/library/busybox:1.36')).toBe('/ # ');
     expect(at('nicolaka/netshoot')).toBe('~ $ ');
     expect(at('registry.example.com:5000/team/app:v1', { 'team/app': 'app$ ' })).toBe('app$ ');

@@ -9,8 +9,9 @@ export const HOST_PROMPT = '$ ';
 export const POD_PROMPT = '~ $ ';
 /** Images whose shell runs as root and shows `/ # `, keyed by repository (no tag). */
 export const DEFAULT_POD_PROMPTS: Readonly<Record<string, string>> = {
-  'curlimages/curl': '/ # ',
+  // curlimages/curl runs as an unprivileged user, so it keeps the `~ $ ` prompt.
   busybox: '/ # ',
+  alpine: '/ # ',
 };
 
 const MAX_HISTORY = 1000;
