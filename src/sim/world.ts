@@ -137,9 +137,16 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
 
 const OBJECT_FILE_PREFIX = 'api://';
 
+/** The engine file name under which an object applied in the terminal is loaded. */
+export function objectFileName(kind: string, namespace: string | undefined, name: string): string {
+  return `${OBJECT_FILE_PREFIX}${objectKey(kind, namespace, name)}`;
+}
+
 export class SimWorld {
   readonly engine: Engine;
   readonly clock: SimClock;
+  /** The simulated time the world started at (the learner's arrival). */
+  readonly startedAt: number;
   readonly flows = new FlowLog();
   /** Files `kubectl apply -f NAME` can read besides the live files (lesson extras). */
   readonly workspace = new Map<string, string>();
@@ -155,6 +162,7 @@ export class SimWorld {
 
   constructor(options: WorldOptions = {}) {
     this.clock = new SimClock((options.start ?? new Date('2026-03-02T09:00:00Z')).getTime());
+    this.startedAt = this.clock.now();
     this.engine = new Engine(options.engine ?? {});
     this.engine.publicZone = options.zone ?? {};
     this.flowsFor = options.flowsFor ?? hubbleFlows;

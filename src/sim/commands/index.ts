@@ -4,7 +4,15 @@
  */
 import type { CommandRegistry } from '../shell/types.ts';
 import type { SimWorld } from '../world.ts';
+import { registerKubectl } from './kubectl/index.ts';
+import { registerNetworkTools } from './net/index.ts';
+import { registerHubble } from './hubble/index.ts';
+import { registerCilium } from './cilium/index.ts';
 
 export function registerCommands(registry: CommandRegistry<SimWorld>): CommandRegistry<SimWorld> {
+  registerNetworkTools(registry);
+  registerKubectl(registry);
+  registerHubble(registry);
+  registerCilium(registry);
   return registry;
 }
