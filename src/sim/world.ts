@@ -258,6 +258,14 @@ export class SimWorld {
     const result = this.engine.probe(p);
     const flows = this.flowsFor(this, result, this.clock.now());
     this.flows.add(flows);
+    // The exchange takes the time its records span (a response's latency), so what happens next
+    // is recorded after it.
+    let last = this.clock.now();
+    for (const f of flows) {
+      const at = Date.parse(f.time);
+      if (Number.isFinite(at) && at > last) last = at;
+    }
+    this.clock.advance(last - this.clock.now());
     return { result, flows };
   }
 
