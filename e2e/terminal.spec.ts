@@ -107,16 +107,16 @@ test('the home page links to the terminal', async ({ page }) => {
   );
 });
 
-test('kubectl lists the example pods', async ({ page }) => {
+test('kubectl, nc and hubble answer from the simulated cluster', async ({ page }) => {
   const problems = watchProblems(page);
   const { output } = await openTerminal(page);
-  // kubectl is simulated by a separate module; until it is registered there is nothing to check.
-  await enter(page, 'help');
-  await expect(output).toContainText('Commands you can run here');
-  const listed = (await output.textContent()) ?? '';
-  test.skip(!/^\s*kubectl\s/m.test(listed), 'kubectl is not registered yet');
-
   await enter(page, 'kubectl get pods -n db');
   await expect(output).toContainText('postgres-0');
+  await enter(page, 'kubectl apply -f lock-db.yaml');
+  await expect(output).toContainText('ciliumnetworkpolicy.cilium.io/lock-db created');
+  await enter(page, 'kubectl exec debug -n dummy -- nc -v -z -w 2 postgres-0.mydb-service.db 5432');
+  await expect(output).toContainText('Operation timed out');
+  await enter(page, 'hubble observe --verdict DROPPED --last 2');
+  await expect(output).toContainText('Policy denied DROPPED');
   expect(problems).toEqual([]);
 });
