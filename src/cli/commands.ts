@@ -9,7 +9,7 @@ import { formatCompact, formatDict, type PrintOptions } from '../engine/flows/co
 import { formatJson } from '../engine/flows/json.ts';
 import { redactFlows, type RedactOptions } from '../engine/flows/redact.ts';
 import type { CiliumVersion, Diagnostic, SourceFile } from '../engine/types.ts';
-import { InputError, isProbeFile, readProbes, readSources } from './inputs.ts';
+import { InputError, isProbeFile, isSideFile, readProbes, readSources } from './inputs.ts';
 import { table } from './table.ts';
 
 export interface CommandOutput {
@@ -62,7 +62,7 @@ export function verdicts(
   opts: CommonOptions,
 ): CommandOutput {
   if (probeFiles.length === 0) throw new InputError('verdicts needs --probes <probes.yaml>');
-  const sources = readSources(manifests).filter((f) => !isProbeFile(f));
+  const sources = readSources(manifests).filter((f) => !isSideFile(f));
   nothingRead(sources);
   const probes = readProbes(readSources(probeFiles));
   const engine = makeEngine(sources, opts);
@@ -101,7 +101,7 @@ export function flows(
   flowOpts: FlowsOptions,
 ): CommandOutput {
   if (probeFiles.length === 0) throw new InputError('flows needs --probes <probes.yaml>');
-  const sources = readSources(manifests).filter((f) => !isProbeFile(f));
+  const sources = readSources(manifests).filter((f) => !isSideFile(f));
   nothingRead(sources);
   const probes = readProbes(readSources(probeFiles));
   const engine = makeEngine(sources, opts);
@@ -133,7 +133,7 @@ export function flows(
 export function check(paths: string[], opts: CommonOptions): CommandOutput {
   const all = readSources(paths);
   const probeSources = all.filter(isProbeFile);
-  const sources = all.filter((f) => !isProbeFile(f));
+  const sources = all.filter((f) => !isSideFile(f));
   if (probeSources.length === 0)
     throw new InputError(
       'check found no probes file (a YAML file with a top-level "probes:" list)',
@@ -169,7 +169,7 @@ export function check(paths: string[], opts: CommonOptions): CommandOutput {
 
 /** `validate <files...> [--json]` */
 export function validate(paths: string[], opts: CommonOptions): CommandOutput {
-  const sources = readSources(paths).filter((f) => !isProbeFile(f));
+  const sources = readSources(paths).filter((f) => !isSideFile(f));
   nothingRead(sources);
   const engine = makeEngine(sources, opts, false);
   const diags = engine.diagnostics;
@@ -204,7 +204,7 @@ export function validate(paths: string[], opts: CommonOptions): CommandOutput {
 
 /** `matrix <manifests...> [--json|--markdown]` */
 export function matrix(paths: string[], opts: CommonOptions): CommandOutput {
-  const sources = readSources(paths).filter((f) => !isProbeFile(f));
+  const sources = readSources(paths).filter((f) => !isSideFile(f));
   nothingRead(sources);
   const engine = makeEngine(sources, opts);
   const m = engine.matrix();

@@ -115,3 +115,13 @@ export function readProbes(files: readonly SourceFile[]): ProbeFile {
 export function isProbeFile(f: SourceFile): boolean {
   return /^probes\s*:/m.test(f.text);
 }
+
+/** Whether a source file holds a background-traffic document (a mapping with `traffic:`). */
+export function isTrafficFile(f: SourceFile): boolean {
+  return /^traffic\s*:/m.test(f.text);
+}
+
+/** Probes and traffic files sit next to manifests but are not cluster objects. */
+export function isSideFile(f: SourceFile): boolean {
+  return isProbeFile(f) || isTrafficFile(f);
+}

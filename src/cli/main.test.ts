@@ -292,3 +292,15 @@ describe('shell', () => {
     expect(() => run(args)).toThrow(message);
   });
 });
+
+describe('shell with background traffic', () => {
+  test('a traffic file among the manifests keeps the vote bot voting while time passes', () => {
+    const out = run(['shell', 'examples/emojivoto'], {
+      readStdin: () =>
+        'sleep 4\nhubble observe --protocol http --from-pod emojivoto/vote-bot --last 1\n',
+    });
+    expect(out.stdout).toMatch(
+      /http-request FORWARDED \(HTTP\/1\.1 GET http:\/\/web-svc\.emojivoto:80\/api\/vote\?choice=:joy:\)/,
+    );
+  });
+});

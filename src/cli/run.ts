@@ -36,6 +36,8 @@ Options:
 Options of shell (the simulated terminal: kubectl, curl, nc, nslookup, hubble, cilium ...):
   --script FILE          the commands to type, one per line (default: standard input)
   --dns FILE             the public DNS: a YAML map of name to addresses
+  --traffic FILE         background traffic (a traffic: list); such files among the
+                         manifests are picked up too
 
 Options of flows (the Hubble records each probe would produce, as hubble observe prints them):
   -o, --output F                      compact (default), json (one object per line) or dict
@@ -181,7 +183,7 @@ export function run(args: string[], io: ShellIo = NO_STDIN): CommandOutput {
 /** `shell` has options of its own and hands everything else to the simulated terminal. */
 function runShell(args: string[], io: ShellIo): CommandOutput {
   const manifests: string[] = [];
-  const opts: { script?: string; dns?: string; version?: CiliumVersion } = {};
+  const opts: { script?: string; dns?: string; traffic?: string[]; version?: CiliumVersion } = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (name: string): string => {
@@ -192,6 +194,8 @@ function runShell(args: string[], io: ShellIo): CommandOutput {
     };
     if (a === '--script' || a.startsWith('--script=')) opts.script = value('--script');
     else if (a === '--dns' || a.startsWith('--dns=')) opts.dns = value('--dns');
+    else if (a === '--traffic' || a.startsWith('--traffic='))
+      opts.traffic = [...(opts.traffic ?? []), value('--traffic')];
     else if (a === '--cilium-version' || a.startsWith('--cilium-version=')) {
       const norm = value('--cilium-version').replace(/^v/, '').split('.').slice(0, 2).join('.');
       if (!VERSIONS.includes(norm as CiliumVersion))

@@ -10,7 +10,8 @@ import type { PublicZone } from '../engine/dns/resolver.ts';
 import type { CiliumVersion } from '../engine/types.ts';
 import { TerminalSession } from '../sim/session.ts';
 import { SimWorld } from '../sim/world.ts';
-import { InputError, isProbeFile, readSources } from './inputs.ts';
+import { InputError, isSideFile, isTrafficFile, readSources } from './inputs.ts';
+import { readTraffic } from '../sim/traffic.ts';
 
 /** Public names the simulated Internet has when no `--dns` file is given. */
 export const DEFAULT_PUBLIC_ZONE: PublicZone = {
@@ -61,14 +62,23 @@ export function readZone(path: string): PublicZone {
 
 export function shell(
   manifests: string[],
-  opts: { script?: string; dns?: string; version?: CiliumVersion },
+  opts: { script?: string; dns?: string; traffic?: string[]; version?: CiliumVersion },
   io: ShellIo,
 ): { stdout: string; stderr: string; exitCode: number } {
-  const sources = readSources(manifests).filter((f) => !isProbeFile(f));
+  const all = readSources(manifests);
+  const sources = all.filter((f) => !isSideFile(f));
+  // Traffic files among the manifests (or given with --traffic) run in the background.
+  const trafficFiles = [...all.filter(isTrafficFile), ...readSources(opts.traffic ?? [])];
+  const traffic = trafficFiles.flatMap((f) => {
+    const t = readTraffic(f.text);
+    if (t.problems.length > 0) throw new InputError(`${f.name}: ${t.problems[0]}`);
+    return t.sources;
+  });
   const zone = opts.dns ? readZone(opts.dns) : DEFAULT_PUBLIC_ZONE;
   const world = new SimWorld({
     files: sources,
     zone,
+    traffic,
     ...(opts.version ? { engine: { ciliumVersion: opts.version } } : {}),
   });
   world.readLocalFile = (path) => {

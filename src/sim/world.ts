@@ -280,8 +280,9 @@ export class SimWorld {
       for (const t of this.traffic) if (t.next <= end && (!due || t.next < due.next)) due = t;
       if (!due) break;
       this.clock.advance(due.next - this.clock.now());
-      this.probe(due.source.probe);
-      due.next += Math.max(1, due.source.everySeconds) * 1000;
+      // Each run is a new connection, so it gets its own id (and with it its own client port).
+      this.probe({ ...due.source.probe, id: `${due.source.probe.id}#${due.next}` });
+      due.next += Math.max(0.001, due.source.everySeconds) * 1000;
     }
     this.clock.advance(end - this.clock.now());
   }

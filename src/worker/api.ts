@@ -18,10 +18,14 @@ export interface LoadRequest {
   workspace?: WorkerFile[];
   /** Lines typed in earlier visits, oldest first, so `history` lists them as bash would. */
   history?: string[];
+  /** Background traffic as YAML text with a `traffic:` list (see src/sim/traffic.ts). */
+  traffic?: string;
 }
 
 export interface LoadResult {
   prompt: string;
+  /** Problems with the inputs that did not stop loading (e.g. a bad traffic entry). */
+  problems?: string[];
 }
 
 export interface OutputPiece {

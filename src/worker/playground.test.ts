@@ -39,6 +39,31 @@ describe('Playground', () => {
     expect(p.prompt()).toBe('$ ');
   });
 
+  it('runs background traffic from a traffic list while simulated time passes', () => {
+    const p = flaskPostgres({
+      traffic:
+        'traffic:\n  - every: 2s\n    probe: {from: db/debug, to: svc:db/flask-app-service, port: 80, http: {path: /metrics}}\n',
+    });
+    p.run('sleep 5');
+    const seen = p
+      .run('hubble observe --last 20')
+      .out.map((c) => c.text)
+      .join('');
+    // Two runs (at 2 s and 4 s), each a new connection from its own client port.
+    const syns = [
+      ...seen.matchAll(/db\/debug:(\d+) .* -> db\/flask-app-\S+ .*\(TCP Flags: SYN\)/g),
+    ];
+    expect(syns).toHaveLength(2);
+    expect(syns[0]![1]).not.toBe(syns[1]![1]);
+  });
+
+  it('reports a bad traffic entry and still loads', () => {
+    const p = new Playground();
+    expect(p.load({ files: [], traffic: 'traffic: [{every: 3s}]' }).problems).toEqual([
+      'traffic[0]: needs a probe',
+    ]);
+  });
+
   it('works before anything is loaded', () => {
     const p = new Playground();
     expect(p.run('echo hi').out).toEqual([{ stream: 'stdout', text: 'hi\n' }]);

@@ -4,6 +4,7 @@
  */
 import { TerminalSession } from '../sim/session.ts';
 import { recordHistory } from '../sim/shell/state.ts';
+import { readTraffic } from '../sim/traffic.ts';
 import { SimWorld } from '../sim/world.ts';
 import type { Completion, LoadRequest, LoadResult, PlaygroundApi, RunResponse } from './api.ts';
 import { completeLine, type CompletionContext } from './complete.ts';
@@ -13,11 +14,18 @@ export class Playground implements PlaygroundApi {
 
   load(request: LoadRequest): LoadResult {
     const files = request.files.map((f) => ({ name: f.name, text: f.text }));
-    const world = new SimWorld(request.zone ? { files, zone: request.zone } : { files });
+    const traffic = request.traffic ? readTraffic(request.traffic) : { sources: [], problems: [] };
+    const world = new SimWorld({
+      files,
+      traffic: traffic.sources,
+      ...(request.zone ? { zone: request.zone } : {}),
+    });
     for (const f of request.workspace ?? []) world.workspace.set(f.name, f.text);
     this.session = new TerminalSession(world);
     for (const line of request.history ?? []) recordHistory(this.session.shell, line);
-    return { prompt: this.session.prompt };
+    return traffic.problems.length > 0
+      ? { prompt: this.session.prompt, problems: traffic.problems }
+      : { prompt: this.session.prompt };
   }
 
   run(line: string): RunResponse {
