@@ -10,7 +10,7 @@
  * | flows     | compact by default, -o json/dict, redaction and policy-name flags, time  |
  * | errors    | missing files and unreadable probes end in a message and exit 2          |
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -302,5 +302,17 @@ describe('shell with background traffic', () => {
     expect(out.stdout).toMatch(
       /http-request FORWARDED \(HTTP\/1\.1 GET http:\/\/web-svc\.emojivoto:80\/api\/vote\?choice=:joy:\)/,
     );
+  });
+});
+
+describe('examples', () => {
+  const dirs = readdirSync('examples', { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => `examples/${d.name}`);
+  test.each(dirs)('%s meets every expectation of its probes file', (dir) => {
+    const out = run(['check', dir]);
+    expect(out.stdout).toMatch(/ 0 failed\n$/);
+    expect(out.stderr).toBe('');
+    expect(out.exitCode).toBe(0);
   });
 });
