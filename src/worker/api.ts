@@ -41,6 +41,8 @@ export interface RunResponse {
   elapsedMs: number;
   /** The prompt to show next: it changes when the line entered or left a container. */
   prompt: string;
+  /** Requests to the page (e.g. `cilium hubble ui` asks for the flow graph). */
+  effects?: { kind: 'open-panel'; panel: 'flow-graph' }[];
 }
 
 export interface Completion {

@@ -64,6 +64,15 @@ describe('Playground', () => {
     ]);
   });
 
+  it('passes on what a command asks of the page', () => {
+    const p = flaskPostgres();
+    expect(p.run('cilium hubble ui').effects).toEqual([
+      { kind: 'open-panel', panel: 'flow-graph' },
+    ]);
+    expect(p.run('cilium hubble ui --open-browser=false').effects).toBeUndefined();
+    expect(p.run('echo hi').effects).toBeUndefined();
+  });
+
   it('works before anything is loaded', () => {
     const p = new Playground();
     expect(p.run('echo hi').out).toEqual([{ stream: 'stdout', text: 'hi\n' }]);

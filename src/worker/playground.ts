@@ -35,6 +35,7 @@ export class Playground implements PlaygroundApi {
       exitCode: r.exitCode,
       elapsedMs: r.elapsedMs,
       prompt: this.session.prompt,
+      ...(r.effects.length > 0 ? { effects: r.effects.map((e) => ({ ...e })) } : {}),
     };
   }
 

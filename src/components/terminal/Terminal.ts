@@ -204,6 +204,11 @@ export class PlaygroundTerminal {
     // escapes only (`clear`) leaves the cursor where it put it.
     if (visibleWidth(text.slice(text.lastIndexOf('\n') + 1)) > 0) this.xterm.write('\r\n');
     this.announce(text);
+    // The page decides what a request means (a page without a flow graph ignores it).
+    for (const effect of response.effects ?? [])
+      this.container.dispatchEvent(
+        new CustomEvent('playground:effect', { detail: effect, bubbles: true }),
+      );
     this.prompt = response.prompt;
     this.container.dataset['state'] = 'ready';
     this.editor.ready(this.prompt);

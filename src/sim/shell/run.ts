@@ -15,7 +15,14 @@ import {
   type SimpleCommand,
 } from './parse.ts';
 import { cloneShell, shellName } from './state.ts';
-import type { CommandRegistry, CommandResult, OutputChunk, ShellState, Stream } from './types.ts';
+import type {
+  CommandRegistry,
+  CommandResult,
+  OutputChunk,
+  ShellState,
+  Stream,
+  UiEffect,
+} from './types.ts';
 
 export interface RunResult {
   out: OutputChunk[];
@@ -23,6 +30,8 @@ export interface RunResult {
   /** Simulated time the line took. */
   elapsedMs: number;
   flows: unknown[];
+  /** What the commands asked of the user interface, in order. */
+  effects: UiEffect[];
 }
 
 /** Exit code of an unknown command. */
@@ -34,7 +43,7 @@ interface Exec<W> {
   registry: CommandRegistry<W>;
   world: W;
   emit: (chunk: OutputChunk) => void;
-  totals: { elapsedMs: number; flows: unknown[] };
+  totals: { elapsedMs: number; flows: unknown[]; effects: UiEffect[] };
   /** Set when the shell changed location: the rest of this script is not run. */
   stopped: boolean;
 }
@@ -50,10 +59,16 @@ export function runLine<W>(
   shell: ShellState,
 ): RunResult {
   const out: OutputChunk[] = [];
-  const totals = { elapsedMs: 0, flows: [] as unknown[] };
+  const totals = { elapsedMs: 0, flows: [] as unknown[], effects: [] as UiEffect[] };
   const finish = (exitCode: number): RunResult => {
     shell.lastExitCode = exitCode;
-    return { out, exitCode, elapsedMs: totals.elapsedMs, flows: totals.flows };
+    return {
+      out,
+      exitCode,
+      elapsedMs: totals.elapsedMs,
+      flows: totals.flows,
+      effects: totals.effects,
+    };
   };
   const parsed = parse(line);
   if (!parsed.ok) {
@@ -241,6 +256,7 @@ function runSimple<W>(cmd: SimpleCommand, shell: ShellState, ex: Exec<W>, stdin:
   const ms = result.elapsedMs;
   if (ms !== undefined && Number.isFinite(ms) && ms > 0) ex.totals.elapsedMs += ms;
   if (result.flows) ex.totals.flows.push(...result.flows);
+  if (result.effects) ex.totals.effects.push(...result.effects);
   return exitStatus(result.exitCode);
 }
 

@@ -21,7 +21,12 @@ export interface CommandResult {
   elapsedMs?: number;
   /** Records the engine produced while answering (typed by the engine's callers). */
   flows?: unknown[];
+  /** Requests to the page around the terminal, e.g. to show the flow graph. */
+  effects?: UiEffect[];
 }
+
+/** Something a command asks the user interface to do (ignored where there is none). */
+export type UiEffect = { kind: 'open-panel'; panel: 'flow-graph' };
 
 export interface HostLocation {
   kind: 'host';

@@ -108,7 +108,12 @@ function hubbleCommand(ctx: CommandContext<SimWorld>, args: readonly string[]): 
       const line = open
         ? `ℹ️  Opening "http://localhost:${port}" in your browser...\n`
         : `ℹ️  Hubble UI is available at "http://localhost:${port}"\n`;
-      return { out: [out(line), err(NO_BLOCK)], exitCode: 0 };
+      // In the browser the page shows its flow graph, the playground's Hubble UI.
+      return {
+        out: [out(line), err(NO_BLOCK)],
+        exitCode: 0,
+        ...(open ? { effects: [{ kind: 'open-panel', panel: 'flow-graph' } as const] } : {}),
+      };
     }
     case 'port-forward': {
       const p = parseFlags(rest, [{ name: 'port-forward', kind: 'int' }]);
