@@ -1,0 +1,324 @@
+/**
+ * Builds the flow graph's data from the simulated world: observed edges from Hubble's flow
+ * buffer (what traffic actually did, newest outcome first), possible edges from the engine's
+ * matrix (what policy allows on every declared port, before anyone tries), and the flow table.
+ *
+ * A `GraphBuilder` remembers the possible verdicts of its previous build, so edges whose verdict
+ * changed with the last edit are marked `flipped`.
+ */
+import type { Pod } from '../engine/cluster/model.ts';
+import { flowSummary } from '../engine/flows/summary.ts';
+import { flowType, verdictText } from '../engine/flows/compact.ts';
+import type { Flow, FlowEndpoint, FlowPolicy } from '../engine/flows/model.ts';
+import type { Policy } from '../engine/policy/model.ts';
+import type {
+  EdgeVerdict,
+  FlowRow,
+  GraphData,
+  GraphEdge,
+  GraphNode,
+  GraphNodeKind,
+} from './graph-types.ts';
+import type { SimWorld } from './world.ts';
+
+/** How many flows the table gets (newest). */
+export const FLOW_ROWS = 500;
+/** How many L7 summaries an edge keeps. */
+const L7_PER_EDGE = 3;
+
+/** The workload a pod belongs to: its Deployment, StatefulSet, DaemonSet, Job, or itself. */
+export function workloadOf(pod: Pod): string {
+  const o = pod.owner;
+  if (!o) return pod.name;
+  // A ReplicaSet made by a Deployment is named `<deployment>-<hash>`.
+  if (o.kind === 'ReplicaSet') return o.name.replace(/-[a-z0-9]{6,10}$/, '');
+  return o.name;
+}
+
+interface NodeIndex {
+  nodes: Map<string, GraphNode>;
+  byPod: Map<string, string>;
+}
+
+function nodeIndex(world: SimWorld): NodeIndex {
+  const nodes = new Map<string, GraphNode>();
+  const byPod = new Map<string, string>();
+  for (const pod of world.engine.cluster.pods) {
+    if (pod.hostNetwork || !pod.ip) continue;
+    const name = workloadOf(pod);
+    const id = `workload:${pod.namespace}/${name}`;
+    const kind: GraphNodeKind = pod.labels['k8s-app'] === 'kube-dns' ? 'kube-dns' : 'workload';
+    const node = nodes.get(id);
+    if (node) {
+      node.pods.push(`${pod.namespace}/${pod.name}`);
+      for (const [k, v] of Object.entries(node.labels))
+        if (pod.labels[k] !== v) delete node.labels[k];
+    } else
+      nodes.set(id, {
+        id,
+        kind,
+        namespace: pod.namespace,
+        label: name,
+        pods: [`${pod.namespace}/${pod.name}`],
+        labels: { ...pod.labels },
+      });
+    byPod.set(`${pod.namespace}/${pod.name}`, id);
+  }
+  return { nodes, byPod };
+}
+
+const RESERVED_NODES: Record<number, { id: string; kind: GraphNodeKind; label: string }> = {
+  1: { id: 'host', kind: 'host', label: 'host' },
+  6: { id: 'remote-node', kind: 'remote-node', label: 'remote-node' },
+  7: { id: 'kube-apiserver', kind: 'host', label: 'kube-apiserver' },
+};
+
+/** The node a flow endpoint stands for, adding world/host/FQDN nodes as they appear. */
+function nodeOf(ix: NodeIndex, ep: FlowEndpoint, names: string[] | undefined): string {
+  if (ep.pod_name && ep.namespace) {
+    const id = ix.byPod.get(`${ep.namespace}/${ep.pod_name}`);
+    if (id) return id;
+  }
+  const reserved = RESERVED_NODES[ep.identity];
+  const spec = reserved
+    ? reserved
+    : names && names.length > 0
+      ? { id: `fqdn:${names[0]}`, kind: 'fqdn' as const, label: names[0]! }
+      : { id: 'world', kind: 'world' as const, label: 'world' };
+  if (!ix.nodes.has(spec.id))
+    ix.nodes.set(spec.id, {
+      id: spec.id,
+      kind: spec.kind,
+      label: spec.label,
+      pods: [],
+      labels: {},
+    });
+  return spec.id;
+}
+
+function policyNames(list: readonly FlowPolicy[] | undefined): string[] {
+  return (list ?? []).map((p) => `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`);
+}
+
+function flowPolicies(f: Flow): string[] {
+  return [
+    ...policyNames(f.egress_allowed_by),
+    ...policyNames(f.ingress_allowed_by),
+    ...policyNames(f.egress_denied_by),
+    ...policyNames(f.ingress_denied_by),
+  ];
+}
+
+function portOf(f: Flow): { port: number; protocol: GraphEdge['protocol'] } | null {
+  const l4 = f.l4 as { TCP?: { source_port: number; destination_port: number } } & {
+    UDP?: { source_port: number; destination_port: number };
+    SCTP?: { source_port: number; destination_port: number };
+  };
+  const reply = f.is_reply === true;
+  for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
+    const p = l4[protocol];
+    if (p) return { port: reply ? p.source_port : p.destination_port, protocol };
+  }
+  return null;
+}
+
+/** An L7 summary for the edge: `GET /metrics 403`, `DNS A twitter.com. REFUSED`. */
+function l7Label(f: Flow): string | null {
+  const l7 = f.l7;
+  if (!l7) return null;
+  if (l7.http && l7.type === 'RESPONSE') {
+    let path = l7.http.url;
+    const m = /^[a-z]+:\/\/[^/]*(\/.*)?$/.exec(path);
+    if (m) path = m[1] ?? '/';
+    return `${l7.http.method} ${path} ${l7.http.code ?? ''}`.trim();
+  }
+  if (l7.dns) {
+    if (l7.type === 'REQUEST' && f.verdict === 'DROPPED')
+      return `DNS ${l7.dns.qtypes.join(',')} ${l7.dns.query} REFUSED`;
+    if (l7.type === 'RESPONSE') {
+      const rcode = l7.dns.rcode ?? 0;
+      const text =
+        rcode === 0
+          ? (l7.dns.ips ?? []).join(',') || 'NOERROR'
+          : rcode === 3
+            ? 'NXDOMAIN'
+            : `rcode ${rcode}`;
+      return `DNS ${l7.dns.qtypes.join(',')} ${l7.dns.query} ${text}`;
+    }
+  }
+  if (l7.kafka && l7.type === 'RESPONSE')
+    return `Kafka ${l7.kafka.api_key}${l7.kafka.topic ? ` ${l7.kafka.topic}` : ''} ${l7.kafka.error_code ? `error ${l7.kafka.error_code}` : 'ok'}`;
+  return null;
+}
+
+/** What one flow says about its connection's fate. */
+function verdictOf(f: Flow): EdgeVerdict | null {
+  if (f.l7) {
+    if (f.l7.type === 'REQUEST' && f.verdict === 'DROPPED') return 'l7-denied';
+    if (f.l7.http?.code === 403 && f.l7.type === 'RESPONSE') return 'l7-denied';
+    return 'allowed';
+  }
+  if (f.verdict === 'DROPPED') return 'denied';
+  if (f.verdict === 'FORWARDED' || f.verdict === 'REDIRECTED') return 'allowed';
+  return null;
+}
+
+const SEVERITY: Record<EdgeVerdict, number> = { allowed: 0, 'l7-denied': 1, denied: 2 };
+
+export class GraphBuilder {
+  private version = 0;
+  private lastKey: { policies: readonly Policy[]; cluster: unknown } | null = null;
+  private previous = new Map<string, EdgeVerdict>();
+  private flipped = new Set<string>();
+
+  build(world: SimWorld): GraphData {
+    const ix = nodeIndex(world);
+    const engine = world.engine;
+    const policies = engine.policies;
+    const changed =
+      !this.lastKey ||
+      this.lastKey.cluster !== engine.cluster ||
+      this.lastKey.policies.length !== policies.length ||
+      this.lastKey.policies.some((p, i) => p !== policies[i]);
+    const possible = this.possibleEdges(world, ix);
+    if (changed) {
+      this.version++;
+      // Flipped: the verdict differs from the build before this change.
+      this.flipped = new Set();
+      if (this.lastKey)
+        for (const e of possible) {
+          const before = this.previous.get(e.id);
+          if (before !== undefined && before !== e.verdict) this.flipped.add(e.id);
+        }
+      this.previous = new Map(possible.map((e) => [e.id, e.verdict]));
+      this.lastKey = { policies, cluster: engine.cluster };
+    }
+    for (const e of possible) e.flipped = this.flipped.has(e.id);
+
+    const observed = new Map<string, GraphEdge & { at: number; ports: Set<number> }>();
+    const logged = world.flows.all();
+    for (const { at, flow } of logged) {
+      const reply = flow.is_reply === true;
+      const [client, server] = reply
+        ? [flow.destination, flow.source]
+        : [flow.source, flow.destination];
+      const [clientNames, serverNames] = reply
+        ? [flow.destination_names, flow.source_names]
+        : [flow.source_names, flow.destination_names];
+      const p = portOf(flow);
+      if (!p) continue;
+      const from = nodeOf(ix, client, clientNames);
+      const to = nodeOf(ix, server, serverNames);
+      const id = `${from}|${to}|${p.port}/${p.protocol}|observed`;
+      let edge = observed.get(id);
+      if (!edge) {
+        edge = {
+          id,
+          from,
+          to,
+          port: p.port,
+          protocol: p.protocol,
+          verdict: 'allowed',
+          source: 'observed',
+          l7: [],
+          count: 0,
+          flipped: false,
+          policies: [],
+          at: -1,
+          ports: new Set(),
+        };
+        observed.set(id, edge);
+      }
+      // One connection per client port; its fate is the worst thing any of its records says.
+      const l4 = flow.l4 as Record<string, { source_port: number; destination_port: number }>;
+      const clientPort = Object.values(l4)[0]?.[reply ? 'destination_port' : 'source_port'];
+      const v = verdictOf(flow);
+      if (clientPort !== undefined && !edge.ports.has(clientPort)) {
+        edge.ports.add(clientPort);
+        edge.count++;
+        if (v) {
+          edge.verdict = v;
+          edge.at = at;
+        }
+      } else if (v && SEVERITY[v] > SEVERITY[edge.verdict] && at >= edge.at) edge.verdict = v;
+      const label = l7Label(flow);
+      if (label) {
+        edge.l7 = [label, ...edge.l7.filter((x) => x !== label)].slice(0, L7_PER_EDGE);
+        if (flow.l7?.type === 'REQUEST' || flow.l7?.type === 'RESPONSE') {
+          const lv = verdictOf(flow);
+          if (lv) edge.verdict = lv;
+        }
+      }
+      for (const name of flowPolicies(flow))
+        if (!edge.policies.includes(name)) edge.policies.push(name);
+    }
+
+    const edges: GraphEdge[] = [
+      ...[...observed.values()].map(({ at: _at, ports: _ports, ...e }) => e),
+      ...possible,
+    ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const start = Math.max(0, logged.length - FLOW_ROWS);
+    const flows: FlowRow[] = [];
+    const seq0 = world.flows.sequence - logged.length;
+    for (let i = start; i < logged.length; i++) flows.push(row(logged[i]!.flow, seq0 + i));
+    const nodes = [...ix.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    return { version: this.version, nodes, edges, flows };
+  }
+
+  /** Every workload to every workload on each port the destination declares, from the matrix. */
+  private possibleEdges(world: SimWorld, ix: NodeIndex): GraphEdge[] {
+    const engine = world.engine;
+    const matrix = engine.matrix();
+    const firstPod = new Map<string, Pod>();
+    for (const pod of engine.cluster.pods) {
+      const id = ix.byPod.get(`${pod.namespace}/${pod.name}`);
+      if (id && !firstPod.has(id)) firstPod.set(id, pod);
+    }
+    const out: GraphEdge[] = [];
+    for (const [fromId, src] of firstPod)
+      for (const [toId, dst] of firstPod) {
+        if (fromId === toId) continue;
+        const seen = new Set<string>();
+        for (const cp of dst.ports) {
+          const key = `${cp.port}/${cp.protocol}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const allowed = matrix.allowed(src, dst, cp.port, cp.protocol);
+          out.push({
+            id: `${fromId}|${toId}|${key}|possible`,
+            from: fromId,
+            to: toId,
+            port: cp.port,
+            protocol: cp.protocol,
+            verdict: allowed ? 'allowed' : 'denied',
+            source: 'possible',
+            l7: [],
+            count: 0,
+            flipped: false,
+            policies: [],
+          });
+        }
+      }
+    return out;
+  }
+}
+
+function row(f: Flow, seq: number): FlowRow {
+  const p = portOf(f);
+  const who = (ep: FlowEndpoint, names: string[] | undefined) =>
+    ep.pod_name
+      ? `${ep.namespace}/${ep.pod_name}`
+      : (names?.[0] ?? (RESERVED_NODES[ep.identity]?.label || `identity ${ep.identity}`));
+  return {
+    seq,
+    time: f.time,
+    source: who(f.source, f.source_names),
+    destination: who(f.destination, f.destination_names),
+    port: p?.port ?? null,
+    protocol: p?.protocol ?? '',
+    type: flowType(f),
+    verdict: verdictText(f),
+    summary: flowSummary(f),
+    policies: flowPolicies(f),
+  };
+}
