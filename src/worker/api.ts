@@ -2,6 +2,7 @@
  * The contract between the page and the playground worker. Everything crossing it is plain,
  * structured-cloneable data: the worker keeps the simulated world and the shell to itself.
  */
+import type { GraphData } from '../sim/graph-types.ts';
 
 /** A manifest handed to the worker by name, as the page has it (usually YAML text). */
 export interface WorkerFile {
@@ -52,8 +53,38 @@ export interface Completion {
   replaceFrom: number;
 }
 
+/** One engine diagnostic, placed in a file (1-based lines and columns, end exclusive). */
+export interface DiagnosticDto {
+  file: string;
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  path?: string;
+}
+
+/** What the editor, the graph and the checks show; sent after every change. */
+export interface EngineState {
+  /** Increments with every change of files, objects or flows. */
+  revision: number;
+  diagnostics: DiagnosticDto[];
+  graph: GraphData;
+}
+
 /** What the worker exposes; through comlink every method returns a promise. */
 export interface PlaygroundApi {
+  /** Replaces (or adds) a live file, e.g. an editor buffer, and answers with the new state. */
+  setFile(name: string, text: string): EngineState;
+  /** Removes a live file. */
+  removeFile(name: string): EngineState;
+  /** The current state: after `run`, flows and objects may have changed. */
+  state(): EngineState;
   /** Starts a fresh world and shell from the given manifests. */
   load(request: LoadRequest): LoadResult;
   /** Runs one line typed at the prompt. */

@@ -73,6 +73,33 @@ describe('Playground', () => {
     expect(p.run('echo hi').effects).toBeUndefined();
   });
 
+  it('takes editor buffers as live files and answers with diagnostics and the graph', () => {
+    const p = flaskPostgres();
+    const broken = p.setFile(
+      'policy.yaml',
+      'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: x, namespace: db}\nspec:\n  endpointSelector: {}\n  ingress: [{fromEndpoint: []}]\n',
+    );
+    expect(broken.diagnostics.filter((d) => d.file === 'policy.yaml')).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'unknown-field',
+        startLine: 6,
+        startColumn: 14,
+        path: 'spec.ingress[0].fromEndpoint',
+      }),
+    ]);
+    const fixed = p.setFile('policy.yaml', example('lock-db.yaml'));
+    expect(fixed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(fixed.revision).toBeGreaterThan(broken.revision);
+    const edge = fixed.graph.edges.find(
+      (e) => e.id === 'workload:dummy/debug|workload:db/postgres|5432/TCP|possible',
+    );
+    expect(edge?.verdict).toBe('denied');
+    expect(structuredClone(fixed)).toEqual(fixed);
+    const removed = p.removeFile('policy.yaml');
+    expect(removed.graph.edges.find((e) => e.id === edge?.id)?.verdict).toBe('allowed');
+  });
+
   it('works before anything is loaded', () => {
     const p = new Playground();
     expect(p.run('echo hi').out).toEqual([{ stream: 'stdout', text: 'hi\n' }]);

@@ -6,11 +6,52 @@ import { TerminalSession } from '../sim/session.ts';
 import { recordHistory } from '../sim/shell/state.ts';
 import { readTraffic } from '../sim/traffic.ts';
 import { SimWorld } from '../sim/world.ts';
-import type { Completion, LoadRequest, LoadResult, PlaygroundApi, RunResponse } from './api.ts';
+import { GraphBuilder } from '../sim/graph.ts';
+import type {
+  Completion,
+  DiagnosticDto,
+  EngineState,
+  LoadRequest,
+  LoadResult,
+  PlaygroundApi,
+  RunResponse,
+} from './api.ts';
 import { completeLine, type CompletionContext } from './complete.ts';
 
 export class Playground implements PlaygroundApi {
   private session = new TerminalSession(new SimWorld());
+  private graph = new GraphBuilder();
+  private revision = 0;
+
+  setFile(name: string, text: string): EngineState {
+    this.session.world.setFile(name, text);
+    return this.state();
+  }
+
+  removeFile(name: string): EngineState {
+    this.session.world.removeFile(name);
+    return this.state();
+  }
+
+  state(): EngineState {
+    const world = this.session.world;
+    this.revision++;
+    const diagnostics: DiagnosticDto[] = world.engine.diagnostics.map((d) => ({
+      file: d.range.file,
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+      startLine: d.range.startLine,
+      startColumn: d.range.startColumn,
+      endLine: d.range.endLine,
+      endColumn: d.range.endColumn,
+      ...(d.kind !== undefined ? { kind: d.kind } : {}),
+      ...(d.namespace !== undefined ? { namespace: d.namespace } : {}),
+      ...(d.name !== undefined ? { name: d.name } : {}),
+      ...(d.path !== undefined ? { path: d.path } : {}),
+    }));
+    return { revision: this.revision, diagnostics, graph: this.graph.build(world) };
+  }
 
   load(request: LoadRequest): LoadResult {
     const files = request.files.map((f) => ({ name: f.name, text: f.text }));
@@ -22,6 +63,7 @@ export class Playground implements PlaygroundApi {
     });
     for (const f of request.workspace ?? []) world.workspace.set(f.name, f.text);
     this.session = new TerminalSession(world);
+    this.graph = new GraphBuilder();
     for (const line of request.history ?? []) recordHistory(this.session.shell, line);
     return traffic.problems.length > 0
       ? { prompt: this.session.prompt, problems: traffic.problems }
