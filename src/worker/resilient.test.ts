@@ -1,0 +1,93 @@
+/** Latest-wins edits and the watchdog, with in-process and deliberately stuck backends. */
+import { describe, expect, test } from 'vitest';
+import type { EngineState } from './api.ts';
+import { Playground } from './playground.ts';
+import { ResilientPlayground, type BackendHandle, type WorkerStatus } from './resilient.ts';
+
+const CLUSTER = `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}
+`;
+const policy = (n: number) => `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: p${n}, namespace: shop}
+spec:
+  endpointSelector: {}
+  ingress: [{}]
+`;
+
+/** A backend that answers after `delay(method)` ms, or never when it returns null. */
+function fakeBackend(delay: (method: string, arg: unknown) => number | null): () => BackendHandle {
+  return () => {
+    const p = new Playground();
+    const later = <T>(method: string, arg: unknown, f: () => T) =>
+      new Promise<T>((resolve) => {
+        const ms = delay(method, arg);
+        if (ms !== null) setTimeout(() => resolve(f()), ms);
+      });
+    return {
+      api: {
+        load: (r) => later('load', r, () => p.load(r)),
+        run: (l) => later('run', l, () => p.run(l)),
+        complete: (l, c) => later('complete', l, () => p.complete(l, c)),
+        prompt: () => p.prompt(),
+        setFile: (n, t) => later('setFile', t, () => p.setFile(n, t)),
+        removeFile: (n) => later('removeFile', n, () => p.removeFile(n)),
+        state: () => later('state', null, () => p.state()),
+      },
+      terminate: () => {},
+    };
+  };
+}
+
+describe('latest wins', () => {
+  test('an older edit answering last does not replace the newer state', async () => {
+    const shown: EngineState[] = [];
+    // The first edit is slow, the second fast: the second's answer arrives first.
+    const client = new ResilientPlayground({
+      start: fakeBackend((m, arg) => (m === 'setFile' && arg === policy(1) ? 50 : 1)),
+      onState: (s) => shown.push(s),
+    });
+    await client.load({ files: [{ name: 'cluster.yaml', text: CLUSTER }] });
+    const [first, second] = await Promise.all([
+      client.setFile('policy.yaml', policy(1)),
+      client.setFile('policy.yaml', policy(2)),
+    ]);
+    expect(first).toBeNull();
+    expect(second).not.toBeNull();
+    expect(client.lastState).toBe(second);
+    expect(shown.at(-1)).toBe(second);
+  });
+});
+
+describe('watchdog', () => {
+  test('a stuck worker is replaced, the last good state stays and the status says so', async () => {
+    const statuses: WorkerStatus[] = [];
+    let starts = 0;
+    const client = new ResilientPlayground({
+      timeoutMs: 100,
+      start: () => {
+        starts++;
+        const stuck = starts === 1;
+        // The first worker hangs on a particular edit; its replacement answers everything.
+        return fakeBackend((m, arg) => (stuck && m === 'setFile' && arg === 'hang' ? null : 1))();
+      },
+      onStatus: (s) => statuses.push(s),
+    });
+    await client.load({ files: [{ name: 'cluster.yaml', text: CLUSTER }] });
+    const good = await client.setFile('policy.yaml', policy(1));
+    expect(good).not.toBeNull();
+    expect(await client.setFile('policy.yaml', 'hang')).toBeNull();
+    expect(starts).toBe(2);
+    expect(statuses).toEqual([
+      { kind: 'restarted', reason: 'the engine did not answer within 100 ms' },
+    ]);
+    expect(client.lastState).toBe(good);
+    // The replacement has the files, including the edit that was in flight.
+    const after = await client.refresh();
+    expect(after?.diagnostics.some((d) => d.file === 'policy.yaml')).toBe(true);
+    const r = await client.run('kubectl get pods -n shop');
+    expect(r.out.map((c) => c.text).join('')).toContain('web');
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * The page's side of the worker boundary, made safe to use on every keystroke:
+ *
+ * - Latest wins: each `setFile` supersedes the ones before it; an answer to a superseded call is
+ *   dropped, so the screen never goes back to an older state.
+ * - Watchdog: a call that gets no answer within `timeoutMs` (1 s) means the worker is stuck (a
+ *   pathological input, a bug). The worker is replaced by a fresh one, loaded with the last
+ *   request and the current files; the last good state stays on screen and `onStatus` says what
+ *   happened.
+ *
+ * No DOM here: the backend factory is injected, so tests drive it with a fake.
+ */
+import type { EngineState, LoadRequest, PlaygroundApi, RunResponse } from './api.ts';
+
+/** What the page needs of a started worker (see client.ts). */
+export interface BackendHandle {
+  api: {
+    [K in keyof PlaygroundApi]: (
+      ...args: Parameters<PlaygroundApi[K]>
+    ) => Promise<ReturnType<PlaygroundApi[K]>> | ReturnType<PlaygroundApi[K]>;
+  };
+  terminate(): void;
+}
+
+export type WorkerStatus =
+  { kind: 'ready' } | { kind: 'restarted'; reason: string } | { kind: 'failed'; reason: string };
+
+export interface ResilientOptions {
+  start(): BackendHandle;
+  timeoutMs?: number;
+  onState?(state: EngineState): void;
+  onStatus?(status: WorkerStatus): void;
+}
+
+class Timeout extends Error {}
+
+export class ResilientPlayground {
+  private handle: BackendHandle;
+  private readonly timeoutMs: number;
+  private lastLoad: LoadRequest | null = null;
+  /** The live files as the page last sent them, replayed into a replacement worker. */
+  private files = new Map<string, string>();
+  private generation = 0;
+  private latestEdit = 0;
+  /** The newest state shown, kept when a worker has to be replaced. */
+  lastState: EngineState | null = null;
+
+  constructor(private readonly options: ResilientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 1000;
+    this.handle = options.start();
+  }
+
+  private async call<T>(f: (api: BackendHandle['api']) => Promise<T> | T): Promise<T> {
+    const generation = this.generation;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Timeout()), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.resolve(f(this.handle.api)), timeout]);
+    } catch (err) {
+      if (err instanceof Timeout && generation === this.generation)
+        await this.replace(`the engine did not answer within ${this.timeoutMs} ms`);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Swaps in a fresh worker with the last request and files; the screen keeps its state. */
+  private async replace(reason: string): Promise<void> {
+    this.generation++;
+    this.handle.terminate();
+    this.handle = this.options.start();
+    try {
+      if (this.lastLoad) await this.handle.api.load(this.lastLoad);
+      this.options.onStatus?.({ kind: 'restarted', reason });
+    } catch (err) {
+      this.options.onStatus?.({ kind: 'failed', reason: (err as Error).message });
+    }
+  }
+
+  async load(request: LoadRequest): Promise<EngineState | null> {
+    this.lastLoad = request;
+    this.files = new Map(request.files.map((f) => [f.name, f.text]));
+    await this.call((api) => api.load(request));
+    return this.refresh();
+  }
+
+  /**
+   * Sends an edit. Resolves to the new state, or to null when a newer edit superseded it or the
+   * worker had to be replaced (the last good state then stays).
+   */
+  async setFile(name: string, text: string): Promise<EngineState | null> {
+    const ticket = ++this.latestEdit;
+    this.files.set(name, text);
+    if (this.lastLoad)
+      this.lastLoad = {
+        ...this.lastLoad,
+        files: [...this.files].map(([n, t]) => ({ name: n, text: t })),
+      };
+    try {
+      const state = await this.call((api) => api.setFile(name, text));
+      if (ticket !== this.latestEdit) return null;
+      return this.show(state);
+    } catch (err) {
+      if (err instanceof Timeout) return null;
+      throw err;
+    }
+  }
+
+  async run(line: string): Promise<RunResponse> {
+    try {
+      const response = await this.call((api) => api.run(line));
+      void this.refresh();
+      return response;
+    } catch (err) {
+      if (!(err instanceof Timeout)) throw err;
+      return {
+        out: [
+          {
+            stream: 'stderr',
+            text: 'playground: the simulated cluster stopped answering and was restarted; try again\n',
+          },
+        ],
+        exitCode: 1,
+        elapsedMs: 0,
+        prompt: '$ ',
+      };
+    }
+  }
+
+  async refresh(): Promise<EngineState | null> {
+    const ticket = this.latestEdit;
+    try {
+      const state = await this.call((api) => api.state());
+      if (ticket !== this.latestEdit) return null;
+      return this.show(state);
+    } catch (err) {
+      if (err instanceof Timeout) return null;
+      throw err;
+    }
+  }
+
+  complete(line: string, cursor: number) {
+    return this.call((api) => api.complete(line, cursor));
+  }
+
+  private show(state: EngineState): EngineState {
+    this.lastState = state;
+    this.options.onState?.(state);
+    return state;
+  }
+
+  dispose(): void {
+    this.handle.terminate();
+  }
+}
