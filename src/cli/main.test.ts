@@ -316,3 +316,35 @@ describe('examples', () => {
     expect(out.exitCode).toBe(0);
   });
 });
+
+describe('lessons', () => {
+  test('lists the curriculum', () => {
+    const out = run(['lessons', '--json']);
+    const doc = JSON.parse(out.stdout) as { lessons: { id: string; steps: string[] }[] };
+    expect(doc.lessons.map((l) => l.id)).toContain('lock-the-database');
+    expect(doc.lessons.every((l) => l.steps.length > 0)).toBe(true);
+  });
+
+  test('lesson check passes the solution and fails a wrong answer with exit 1', () => {
+    const dir = 'src/lessons/02-lock-the-database';
+    const good = run(['lesson', 'check', 'lock-the-database', `${dir}/solution/policy.yaml`]);
+    expect(good.exitCode).toBe(0);
+    expect(good.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);
+    const bad = run([
+      'lesson',
+      'check',
+      'lock-the-database',
+      `${dir}/wrong/ingress-empty-list.yaml`,
+      '--json',
+    ]);
+    expect(bad.exitCode).toBe(1);
+    expect((JSON.parse(bad.stdout) as { failed: number }).failed).toBeGreaterThan(0);
+  });
+
+  test.each([
+    [['lesson', 'check', 'no-such-lesson'], /no lesson "no-such-lesson"/],
+    [['lesson', 'frobnicate'], /usage: lesson check/],
+  ])('%j fails with a message', (args, message) => {
+    expect(() => run(args)).toThrow(message);
+  });
+});

@@ -10,6 +10,7 @@ import {
   type FlowsOptions,
 } from './commands.ts';
 import { InputError } from './inputs.ts';
+import { lessonCheck, lessonsCommand } from './lessons.ts';
 import { shell, type ShellIo } from './shell.ts';
 import { DEFAULT_START } from '../engine/flows/build.ts';
 import type { CiliumVersion } from '../engine/types.ts';
@@ -25,6 +26,8 @@ Usage:
   netpol-playground matrix <manifests...> [--json | --markdown]
   netpol-playground validate <files...> [--json]
   netpol-playground shell <manifests...> [--script FILE] [--dns FILE]
+  netpol-playground lessons [--json]
+  netpol-playground lesson check <lesson id> <policy files...> [--json]
 
 Manifests are files or directories of YAML (multi-document, kind: List) as kubectl apply takes.
 Options:
@@ -77,6 +80,8 @@ const NO_STDIN: ShellIo = { readStdin: () => '' };
 
 export function run(args: string[], io: ShellIo = NO_STDIN): CommandOutput {
   if (args[0] === 'shell') return runShell(args.slice(1), io);
+  if (args[0] === 'lessons') return lessonsCommand(args.slice(1));
+  if (args[0] === 'lesson') return lessonCheck(args.slice(1));
   const positional: string[] = [];
   const probes: string[] = [];
   const opts: CommonOptions = { json: false, markdown: false };
