@@ -5,6 +5,7 @@
  */
 import { flowSummary } from '../engine/flows/summary.ts';
 import { flowType } from '../engine/flows/compact.ts';
+import { flowsForProbe } from '../engine/flows/build.ts';
 import type { Flow } from '../engine/flows/model.ts';
 import type { ProbeResult } from '../engine/evaluate/probe.ts';
 import { readTraffic } from '../sim/traffic.ts';
@@ -69,10 +70,20 @@ export function lessonWorld(lesson: Lesson, files: readonly LessonFile[]): SimWo
   return world;
 }
 
-/** Runs one check in a world. */
+/**
+ * Runs one check against a world's current state (live files and objects applied in the
+ * terminal). The probe is decided by the engine directly: it leaves nothing in Hubble's buffer,
+ * so checking never shows up in the learner's `hubble observe`.
+ */
 export function runCheck(world: SimWorld, check: Check): CheckResult {
-  const { result, flows } = world.probe({ id: check.id, ...(check.probe as LessonProbe) });
+  const result = world.engine.probe({ id: check.id, ...(check.probe as LessonProbe) });
+  const flows = flowsForProbe(world.engine, result, { start: new Date(world.clock.now()) });
   return judge(check, result, flows);
+}
+
+/** Runs the checks of every step against a world as it is now. */
+export function runChecks(world: SimWorld, steps: readonly { checks: readonly Check[] }[]) {
+  return steps.map((s) => s.checks.map((c) => runCheck(world, c)));
 }
 
 function judge(check: Check, r: ProbeResult, flows: Flow[]): CheckResult {

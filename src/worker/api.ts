@@ -2,6 +2,8 @@
  * The contract between the page and the playground worker. Everything crossing it is plain,
  * structured-cloneable data: the worker keeps the simulated world and the shell to itself.
  */
+import type { CheckResult } from '../lessons/checks.ts';
+import type { Check } from '../lessons/model.ts';
 import type { GraphData } from '../sim/graph-types.ts';
 
 /** A manifest handed to the worker by name, as the page has it (usually YAML text). */
@@ -85,6 +87,8 @@ export interface PlaygroundApi {
   removeFile(name: string): EngineState;
   /** The current state: after `run`, flows and objects may have changed. */
   state(): EngineState;
+  /** Runs lesson checks against the world as it is now (files, applied objects). */
+  checks(steps: { checks: Check[] }[]): CheckResult[][];
   /** Starts a fresh world and shell from the given manifests. */
   load(request: LoadRequest): LoadResult;
   /** Runs one line typed at the prompt. */

@@ -100,6 +100,32 @@ describe('Playground', () => {
     expect(removed.graph.edges.find((e) => e.id === edge?.id)?.verdict).toBe('allowed');
   });
 
+  it('runs lesson checks against the live state without leaving flows behind', () => {
+    const p = flaskPostgres();
+    const steps = [
+      {
+        checks: [
+          {
+            id: 'dummy-blocked',
+            description: 'dummy cannot reach postgres',
+            probe: { from: 'dummy/debug', to: 'db/postgres-0', port: 5432 },
+            expect: 'denied' as const,
+          },
+        ],
+      },
+    ];
+    expect(p.checks(steps)[0]?.[0]?.passed).toBe(false);
+    // A policy applied in the terminal counts as much as one in the editor.
+    p.run('kubectl apply -f lock-db.yaml');
+    expect(p.checks(steps)[0]?.[0]?.passed).toBe(true);
+    expect(
+      p
+        .run('hubble observe --last 5')
+        .out.map((c) => c.text)
+        .join(''),
+    ).toBe('');
+  });
+
   it('works before anything is loaded', () => {
     const p = new Playground();
     expect(p.run('echo hi').out).toEqual([{ stream: 'stdout', text: 'hi\n' }]);

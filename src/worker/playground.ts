@@ -6,6 +6,8 @@ import { TerminalSession } from '../sim/session.ts';
 import { recordHistory } from '../sim/shell/state.ts';
 import { readTraffic } from '../sim/traffic.ts';
 import { SimWorld } from '../sim/world.ts';
+import { runChecks, type CheckResult } from '../lessons/checks.ts';
+import type { Check } from '../lessons/model.ts';
 import { GraphBuilder } from '../sim/graph.ts';
 import type {
   Completion,
@@ -31,6 +33,10 @@ export class Playground implements PlaygroundApi {
   removeFile(name: string): EngineState {
     this.session.world.removeFile(name);
     return this.state();
+  }
+
+  checks(steps: { checks: Check[] }[]): CheckResult[][] {
+    return runChecks(this.session.world, steps);
   }
 
   state(): EngineState {

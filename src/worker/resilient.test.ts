@@ -35,6 +35,7 @@ function fakeBackend(delay: (method: string, arg: unknown) => number | null): ()
         setFile: (n, t) => later('setFile', t, () => p.setFile(n, t)),
         removeFile: (n) => later('removeFile', n, () => p.removeFile(n)),
         state: () => later('state', null, () => p.state()),
+        checks: (steps) => later('checks', steps, () => p.checks(steps)),
       },
       terminate: () => {},
     };

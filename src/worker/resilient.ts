@@ -142,6 +142,10 @@ export class ResilientPlayground {
     }
   }
 
+  checks(steps: Parameters<PlaygroundApi['checks']>[0]) {
+    return this.call((api) => api.checks(steps));
+  }
+
   complete(line: string, cursor: number) {
     return this.call((api) => api.complete(line, cursor));
   }
