@@ -67,7 +67,7 @@ export const VERSION_DIFFERENCES: readonly VersionDifference[] = [
     id: 'kafka-rules-removed',
     since: '1.20',
     behaviour: 'Kafka-aware policy is gone: a policy with `rules.kafka` is rejected',
-    before: 'Kafka rules are enforced by the proxy (deprecated since 1.18)',
+    before: 'Kafka rules are enforced by the proxy (deprecated in 1.19)',
     source: 'cilium/cilium PR #43557 "proxy: Remove proxylib support"; PR #40967 (deprecation)',
   },
 ];
