@@ -112,3 +112,33 @@ describe('graph data', () => {
     expect(dns?.l7[0]).toBe('DNS A example.com. REFUSED');
   });
 });
+
+describe('the application answers', () => {
+  test('a request the proxy lets through carries the app status (404) into Hubble and the graph', () => {
+    const { world, session, graph } = flask();
+    world.setFile(
+      'visibility.yaml',
+      `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: see-http, namespace: db}
+spec:
+  endpointSelector: {matchLabels: {app: flask-app}}
+  ingress:
+    - toPorts:
+        - ports: [{port: "5000", protocol: TCP}]
+          rules: {http: [{}]}
+`,
+    );
+    const code = session.run(
+      `kubectl exec debug -n db -- curl -s -o /dev/null -w '%{http_code}' http://flask-app-service/nope`,
+    );
+    expect(code.out.map((c) => c.text).join('')).toBe('404');
+    const seen = session
+      .run('hubble observe -t l7 --last 1')
+      .out.map((c) => c.text)
+      .join('');
+    expect(seen).toContain('http-response FORWARDED (HTTP/1.1 404');
+    const edge = graph.build(world).edges.find((e) => e.source === 'observed' && e.port === 5000);
+    expect(edge?.l7[0]).toBe('GET /nope 404');
+  });
+});

@@ -254,8 +254,11 @@ export class SimWorld {
   // --- traffic ---------------------------------------------------------------------------
 
   /** Decides a probe now and records its flows in the Hubble buffer. */
-  probe(p: Probe): { result: ProbeResult; flows: Flow[] } {
+  probe(p: Probe, opts: { httpStatus?: number } = {}): { result: ProbeResult; flows: Flow[] } {
     const result = this.engine.probe(p);
+    // The application's own answer (a 404 from the app) once the proxies let the request through.
+    const http = result.l7?.http;
+    if (http && result.l7?.allowed && opts.httpStatus !== undefined) http.status = opts.httpStatus;
     const flows = this.flowsFor(this, result, this.clock.now());
     this.flows.add(flows);
     // The exchange takes the time its records span (a response's latency), so what happens next

@@ -56,8 +56,11 @@ export type ConnectOutcome =
       peer: Peer;
       /** The decision without the request; `record` makes the real one. */
       decision?: ProbeResult;
-      /** Records the connection (with an HTTP request inside it, if given) and returns it. */
-      record: (http?: Probe['http']) => ProbeResult | undefined;
+      /**
+       * Records the connection (with an HTTP request inside it, if given) and returns it;
+       * `httpStatus` is what the application answers when the proxies let the request through.
+       */
+      record: (http?: Probe['http'], httpStatus?: number) => ProbeResult | undefined;
     }
   | { kind: 'refused'; peer?: Peer }
   | { kind: 'timeout'; reason: 'deadline' | 'kernel' };
@@ -205,6 +208,8 @@ export function connect(
     listener,
     peer,
     decision,
-    record: (http) => world.probe(http ? { ...base, http } : base).result,
+    record: (http, httpStatus) =>
+      world.probe(http ? { ...base, http } : base, httpStatus !== undefined ? { httpStatus } : {})
+        .result,
   };
 }

@@ -686,13 +686,27 @@ function runTransfer(
     headers,
     ...(plan.body !== undefined ? { body: plan.body } : {}),
   };
+  const now = () => world.clock.date();
+  // What the application would answer, so Hubble's response record carries its real status.
+  const served =
+    listener.serve &&
+    listener.speaks !== 'grpc' &&
+    listener.speaks !== 'binary' &&
+    listener.speaks !== 'close' &&
+    listener.speaks !== 'dns' &&
+    !(listener.speaks === 'https' && url.scheme === 'http')
+      ? listener.serve(req, {
+          now: now(),
+          ...(outcome.peer.kind === 'pod' ? { pod: outcome.peer.pod } : {}),
+        })
+      : undefined;
   // TLS hides the request from an HTTP proxy: only the connection is seen.
   const recorded = outcome.record(
     url.scheme === 'http'
       ? ({ method: req.method, path: req.path, host, headers } as Probe['http'])
       : undefined,
+    served?.status,
   );
-  const now = () => world.clock.date();
   let response: HttpResponse;
   if (recorded?.l7?.protocol === 'http' && !recorded.l7.allowed) {
     tl.wait(PROXY_RESPONSE_MS);
@@ -714,10 +728,12 @@ function runTransfer(
     response = plainHttpToTls();
   } else {
     tl.wait(RESPONSE_MS);
-    response = listener.serve(req, {
-      now: now(),
-      ...(outcome.peer.kind === 'pod' ? { pod: outcome.peer.pod } : {}),
-    });
+    response =
+      served ??
+      listener.serve(req, {
+        now: now(),
+        ...(outcome.peer.kind === 'pod' ? { pod: outcome.peer.pod } : {}),
+      });
   }
   if (http2) response = asHttp2(response);
   const startMs = since();
