@@ -11,6 +11,6 @@ test('home page introduces the playground without console errors', async ({ page
 
   await expect(page.locator('h1')).toHaveText('Network Policy Playground');
   await expect(page).toHaveTitle(/Network Policy Playground/);
-  await expect(page.getByRole('heading', { name: 'Planned lessons' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Lessons' })).toBeVisible();
   expect(problems).toEqual([]);
 });
