@@ -6,4 +6,13 @@ export default defineConfig({
   output: 'static',
   server: { port: 4321 },
   devToolbar: { enabled: false },
+  vite: {
+    resolve: {
+      alias: [
+        // monaco-yaml's worker imports Monaco's worker script by its old deep path
+        // (monaco-editor/esm/vs/...), which Monaco's package exports no longer map.
+        { find: /^monaco-editor\/esm\/vs\/(.*)$/, replacement: 'monaco-editor/$1' },
+      ],
+    },
+  },
 });

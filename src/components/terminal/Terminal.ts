@@ -125,6 +125,14 @@ export class PlaygroundTerminal {
     container.dataset['state'] = 'ready';
   }
 
+  /**
+   * Types a line and presses Enter, as the learner would (a command clicked in a lesson).
+   * While a command runs, the line waits in the queue like typed keys do.
+   */
+  type(line: string): void {
+    this.editor.feed(`${line.replace(/[\r\n]+/g, ' ')}\r`);
+  }
+
   /** Gives the terminal keyboard focus. */
   focus(): void {
     this.xterm.focus();

@@ -1,0 +1,60 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+
+const SOLUTION = readFileSync('src/lessons/02-lock-the-database/solution/policy.yaml', 'utf8');
+
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return problems;
+}
+
+test('the lesson index lists every lesson', async ({ page }) => {
+  await page.goto('/lessons/');
+  await expect(page.getByRole('heading', { name: 'Lessons', level: 1 })).toBeVisible();
+  await expect(page.locator('ol.lessons > li')).toHaveCount(12);
+});
+
+test('lesson 2 is solved by typing the policy into the editor', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto('/lessons/lock-the-database/');
+  const lesson = page.locator('#lesson');
+  await expect(lesson).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  const blocked = page.locator('[data-check-id="dummy-debug-blocked"]');
+  await expect(blocked).toHaveAttribute('data-passed', 'false');
+
+  const editor = page.getByRole('region', { name: 'Policy editor' });
+  await expect(editor).toBeVisible();
+  await editor.locator('.monaco-editor').first().click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(SOLUTION);
+  await expect(blocked).toHaveAttribute('data-passed', 'true', { timeout: 10_000 });
+  await expect(page.locator('[data-check-id="flask-reaches-db"]')).toHaveAttribute(
+    'data-passed',
+    'true',
+  );
+
+  // A command from the instructions runs in the terminal.
+  const terminal = page.getByRole('region', { name: 'Terminal' });
+  await page
+    .getByRole('button', {
+      name: 'kubectl exec debug -n dummy -- nc -v -z -w 2 postgres-0.mydb-service.db 5432',
+    })
+    .first()
+    .click();
+  await expect(terminal).toContainText('Operation timed out', { timeout: 10_000 });
+  await expect(page.getByRole('region', { name: 'Flow graph' })).toBeVisible();
+
+  // Nothing typed is lost: the files and the progress come back after a reload.
+  await page.reload();
+  await expect(lesson).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await expect(page.locator('[data-check-id="dummy-debug-blocked"]')).toHaveAttribute(
+    'data-passed',
+    'true',
+  );
+  expect(problems).toEqual([]);
+});

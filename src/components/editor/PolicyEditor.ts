@@ -1,0 +1,431 @@
+/**
+ * The policy editor: Monaco with the policy schemas, several files in tabs, engine diagnostics as
+ * markers and "show rule" highlighting. This module is small and free of Monaco; Monaco (with its
+ * workers and the YAML language service) is fetched by `mountPolicyEditor` the first time an
+ * editor mounts.
+ */
+import type * as Monaco from 'monaco-editor/editor/editor.api';
+import { MARKER_OWNER, markersForFile, type EditorDiagnostic } from './diagnostics.ts';
+import { TabModel, checkFiles, type EditorFile } from './tabs.ts';
+import './PolicyEditor.css';
+
+export type { EditorDiagnostic, DiagnosticSeverity } from './diagnostics.ts';
+export { fromEngineDiagnostic } from './diagnostics.ts';
+export type { EditorFile } from './tabs.ts';
+
+export type EditorTheme = 'light' | 'dark';
+
+/** A place to show: 1-based, end exclusive; a missing end means the start line's end. */
+export interface RevealRange {
+  startLine: number;
+  startColumn?: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+export interface RevealOptions {
+  /** Move the keyboard focus into the editor (default false). */
+  focus?: boolean;
+}
+
+export interface PolicyEditorOptions {
+  files: EditorFile[];
+  /** Called after every edit of a file with its whole new text (not for `setFiles`). */
+  onChange?(name: string, text: string): void;
+  /** Called when another file's tab is shown. */
+  onActiveFileChange?(name: string): void;
+  /** Fixed colours; by default the editor follows `prefers-color-scheme`. */
+  theme?: EditorTheme;
+  /** How long `reveal` keeps its highlight, in milliseconds (default 3000). */
+  revealHighlightMs?: number;
+}
+
+export interface PolicyEditor {
+  /** Replaces every engine marker: each diagnostic goes to its file's text at its exact range. */
+  setMarkers(diagnostics: readonly EditorDiagnostic[]): void;
+  /** Shows `file`, scrolls `range` into view and highlights it for a few seconds. */
+  reveal(file: string, range: RevealRange, options?: RevealOptions): void;
+  /** Replaces the files. Files that stay keep their undo history and view state. */
+  setFiles(files: EditorFile[]): void;
+  /** The files with their current text. */
+  getFiles(): EditorFile[];
+  /** Shows a file's tab; returns false when there is no such file. */
+  showFile(name: string): boolean;
+  /** The name of the file shown. */
+  readonly activeFile: string | undefined;
+  /** The Monaco editor, for what this API does not cover. */
+  readonly editor: Monaco.editor.IStandaloneCodeEditor;
+  dispose(): void;
+}
+
+type MonacoModule = typeof import('./monaco.ts');
+
+let loading: Promise<MonacoModule> | undefined;
+
+/** Fetches Monaco (once per page); `mountPolicyEditor` calls it, a page may call it earlier. */
+export function loadMonaco(): Promise<MonacoModule> {
+  loading ??= import('./monaco.ts').catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
+
+let editorCount = 0;
+
+/** Whether the Tab-focus shortcut is Ctrl+Shift+M (Monaco's binding on Apple systems). */
+function appleKeys(): boolean {
+  return typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * Builds the editor in `container` and resolves once Monaco is ready. The tab strip and the
+ * keyboard hint appear at once; the container's `data-state` goes from `loading` to `ready` (or
+ * `failed`, and the promise rejects).
+ */
+export async function mountPolicyEditor(
+  container: HTMLElement,
+  options: PolicyEditorOptions,
+): Promise<PolicyEditor> {
+  checkFiles(options.files);
+  const id = `policy-editor-${++editorCount}`;
+  const tabs = new TabModel(options.files);
+
+  container.classList.add('policy-editor');
+  container.setAttribute('role', 'region');
+  container.setAttribute('aria-label', 'Policy editor');
+  container.dataset['state'] = 'loading';
+  container.replaceChildren();
+
+  const tabList = el('div', 'policy-editor__tabs');
+  tabList.setAttribute('role', 'tablist');
+  tabList.setAttribute('aria-label', 'Files');
+  const hint = el('p', 'policy-editor__hint');
+  hint.id = `${id}-hint`;
+  const shortcut = appleKeys() ? 'Ctrl+Shift+M' : 'Ctrl+M';
+  const key = el('kbd', '', shortcut);
+  hint.append(
+    'Tab indents inside the editor. Press ',
+    key,
+    ' to make Tab move the focus instead (and again to switch back). Ctrl+Space completes; hover a field for its meaning.',
+  );
+  const status = el('p', 'policy-editor__status', 'Loading the editor…');
+  status.setAttribute('role', 'status');
+  const panel = el('div', 'policy-editor__panel');
+  panel.id = `${id}-panel`;
+  panel.setAttribute('role', 'tabpanel');
+  panel.setAttribute('aria-describedby', hint.id);
+  container.append(tabList, hint, status, panel);
+
+  const tabButtons = new Map<string, HTMLButtonElement>();
+  /** Shows a file picked in the tab strip; until Monaco is there, only the tabs follow. */
+  let selectFromTab = (name: string, focusTab: boolean): void => {
+    if (tabs.activate(name)) markActiveTab();
+    if (focusTab) tabButtons.get(name)?.focus();
+  };
+
+  function renderTabs(): void {
+    tabButtons.clear();
+    tabList.replaceChildren();
+    tabs.list().forEach((file, index) => {
+      const button = el('button', 'policy-editor__tab');
+      button.type = 'button';
+      button.id = `${id}-tab-${index}`;
+      button.dataset['file'] = file.name;
+      button.setAttribute('role', 'tab');
+      button.setAttribute('aria-controls', panel.id);
+      button.append(el('span', 'policy-editor__tab-name', file.name));
+      if (file.readOnly) {
+        button.dataset['readonly'] = 'true';
+        button.append(' ', el('span', 'policy-editor__badge', 'read-only'));
+      }
+      button.addEventListener('click', () => selectFromTab(file.name, false));
+      tabList.append(button);
+      tabButtons.set(file.name, button);
+    });
+    markActiveTab();
+  }
+
+  function markActiveTab(): void {
+    for (const [name, button] of tabButtons) {
+      const active = name === tabs.activeFile;
+      button.setAttribute('aria-selected', String(active));
+      button.tabIndex = active ? 0 : -1;
+      if (active) panel.setAttribute('aria-labelledby', button.id);
+    }
+    container.dataset['activeFile'] = tabs.activeFile ?? '';
+  }
+
+  tabList.addEventListener('keydown', (event) => {
+    const from = (event.target as HTMLElement).closest<HTMLElement>('[role="tab"]')?.dataset[
+      'file'
+    ];
+    const target = tabs.keyTarget(event.key, from);
+    if (target === undefined) return;
+    event.preventDefault();
+    selectFromTab(target, true);
+  });
+
+  renderTabs();
+
+  let monacoModule: MonacoModule;
+  try {
+    monacoModule = await loadMonaco();
+  } catch (error) {
+    container.dataset['state'] = 'failed';
+    status.textContent = `The editor could not load: ${error instanceof Error ? error.message : String(error)}`;
+    throw error;
+  }
+  const { monaco } = monacoModule;
+
+  const models = new Map<string, Monaco.editor.ITextModel>();
+  const modelListeners = new Map<string, Monaco.IDisposable>();
+  const viewStates = new Map<string, Monaco.editor.ICodeEditorViewState | null>();
+  let diagnostics: readonly EditorDiagnostic[] = [];
+  /** Set while the editor itself writes text, so `onChange` reports only the user's edits. */
+  let settingText = false;
+
+  function createModel(file: EditorFile): void {
+    const uri = monaco.Uri.from({ scheme: 'file', path: `/${id}/${file.name}` });
+    const model = monaco.editor.createModel(file.text, 'yaml', uri);
+    model.updateOptions({ tabSize: 2, insertSpaces: true });
+    models.set(file.name, model);
+    modelListeners.set(
+      file.name,
+      model.onDidChangeContent(() => {
+        const text = model.getValue();
+        tabs.update(file.name, text);
+        if (!settingText) options.onChange?.(file.name, text);
+      }),
+    );
+    applyMarkers(file.name);
+  }
+
+  function dropModel(name: string): void {
+    modelListeners.get(name)?.dispose();
+    modelListeners.delete(name);
+    models.get(name)?.dispose();
+    models.delete(name);
+    viewStates.delete(name);
+  }
+
+  function applyMarkers(name: string): void {
+    const model = models.get(name);
+    if (model)
+      monaco.editor.setModelMarkers(model, MARKER_OWNER, markersForFile(diagnostics, name, model));
+  }
+
+  for (const file of tabs.list()) createModel(file);
+
+  const editor = monaco.editor.create(panel, {
+    model: null,
+    automaticLayout: true,
+    fixedOverflowWidgets: true,
+    minimap: { enabled: false },
+    scrollBeyondLastLine: false,
+    fontSize: 14,
+    tabSize: 2,
+    insertSpaces: true,
+    renderLineHighlight: 'line',
+    wordBasedSuggestions: 'off',
+    quickSuggestions: { other: true, comments: false, strings: true },
+    ariaLabel: 'Policy editor',
+    // The long-standing hidden-textarea input path rather than the experimental EditContext one:
+    // it is what screen readers have been tested with, and it lets text arriving in one piece
+    // be handled below.
+    editContext: false,
+  });
+
+  // Text that arrives in one piece with line breaks (dictation, input tools, an IME commit) is
+  // inserted as written, like a paste. Typed character by character, every line break would
+  // add the current indentation again and shift the rest of the YAML to the right.
+  const onBeforeInput = (event: InputEvent): void => {
+    if (event.isComposing) return;
+    if (event.inputType !== 'insertText' && event.inputType !== 'insertReplacementText') return;
+    const text = event.data ?? event.dataTransfer?.getData('text/plain') ?? '';
+    if (!/[\r\n]/.test(text)) return;
+    event.preventDefault();
+    editor.trigger('keyboard', 'paste', { text });
+  };
+  panel.addEventListener('beforeinput', onBeforeInput, true);
+
+  function followsSystem(): boolean {
+    return options.theme === undefined;
+  }
+  const darkQuery =
+    typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+  function applyTheme(): void {
+    const theme: EditorTheme = options.theme ?? (darkQuery?.matches ? 'dark' : 'light');
+    monaco.editor.setTheme(theme === 'dark' ? 'vs-dark' : 'vs');
+    container.dataset['theme'] = theme;
+  }
+  const onSchemeChange = (): void => {
+    if (followsSystem()) applyTheme();
+  };
+  darkQuery?.addEventListener('change', onSchemeChange);
+  applyTheme();
+
+  function showActiveModel(): void {
+    const name = tabs.activeFile;
+    const model = name === undefined ? null : (models.get(name) ?? null);
+    const file = name === undefined ? undefined : tabs.get(name);
+    editor.setModel(model);
+    editor.updateOptions({
+      readOnly: Boolean(file?.readOnly),
+      readOnlyMessage: { value: `${name ?? 'This file'} is read-only.` },
+      ariaLabel: file
+        ? `Policy editor: ${file.name}${file.readOnly ? ' (read-only)' : ''}`
+        : 'Policy editor',
+    });
+    if (name !== undefined) {
+      const state = viewStates.get(name);
+      if (state) editor.restoreViewState(state);
+    }
+    markActiveTab();
+  }
+
+  function switchTo(name: string): boolean {
+    const previous = tabs.activeFile;
+    if (previous !== undefined && previous !== name && models.has(previous))
+      viewStates.set(previous, editor.saveViewState());
+    if (!tabs.activate(name)) return tabs.activeFile === name;
+    showActiveModel();
+    options.onActiveFileChange?.(name);
+    return true;
+  }
+
+  selectFromTab = (name, focusTab) => {
+    switchTo(name);
+    if (focusTab) tabButtons.get(name)?.focus();
+  };
+
+  showActiveModel();
+
+  let revealDecorations: Monaco.editor.IEditorDecorationsCollection | undefined;
+  let revealTimer: ReturnType<typeof setTimeout> | undefined;
+  const highlightMs = options.revealHighlightMs ?? 3000;
+
+  function clearReveal(): void {
+    if (revealTimer !== undefined) clearTimeout(revealTimer);
+    revealTimer = undefined;
+    revealDecorations?.clear();
+    revealDecorations = undefined;
+    delete container.dataset['revealed'];
+  }
+
+  let disposed = false;
+  const api: PolicyEditor = {
+    editor,
+    get activeFile() {
+      return tabs.activeFile;
+    },
+    setMarkers(next) {
+      diagnostics = [...next];
+      for (const name of models.keys()) applyMarkers(name);
+    },
+    reveal(file, range, revealOptions = {}) {
+      const model = models.get(file);
+      if (!model) return;
+      clearReveal();
+      switchTo(file);
+      const startLine = Math.min(Math.max(1, Math.trunc(range.startLine)), model.getLineCount());
+      const endLine = Math.min(
+        Math.max(startLine, Math.trunc(range.endLine ?? startLine)),
+        model.getLineCount(),
+      );
+      const target = model.validateRange(
+        new monaco.Range(
+          startLine,
+          range.startColumn ?? 1,
+          endLine,
+          range.endColumn ?? model.getLineMaxColumn(endLine),
+        ),
+      );
+      editor.setSelection(
+        new monaco.Selection(
+          target.startLineNumber,
+          target.startColumn,
+          target.startLineNumber,
+          target.startColumn,
+        ),
+      );
+      editor.revealRangeInCenterIfOutsideViewport(target, monaco.editor.ScrollType.Smooth);
+      revealDecorations = editor.createDecorationsCollection([
+        {
+          range: target,
+          options: {
+            className: 'policy-editor__reveal',
+            isWholeLine: target.isEmpty(),
+            overviewRuler: {
+              color: '#e8a31c',
+              position: monaco.editor.OverviewRulerLane.Full,
+            },
+          },
+        },
+      ]);
+      container.dataset['revealed'] = `${file}:${target.startLineNumber}`;
+      revealTimer = setTimeout(clearReveal, highlightMs);
+      if (revealOptions.focus) editor.focus();
+    },
+    setFiles(files) {
+      const before = tabs.activeFile;
+      if (before !== undefined && models.has(before))
+        viewStates.set(before, editor.saveViewState());
+      const update = tabs.setFiles(files);
+      const active = tabs.activeFile;
+      for (const name of update.removed) dropModel(name);
+      settingText = true;
+      try {
+        for (const file of update.kept) {
+          const model = models.get(file.name);
+          if (!model || model.getValue() === file.text) continue;
+          model.pushStackElement();
+          model.pushEditOperations(
+            [],
+            [{ range: model.getFullModelRange(), text: file.text }],
+            () => null,
+          );
+          model.pushStackElement();
+        }
+      } finally {
+        settingText = false;
+      }
+      for (const file of update.added) createModel(file);
+      renderTabs();
+      showActiveModel();
+      if (active !== undefined && active !== before) options.onActiveFileChange?.(active);
+    },
+    getFiles() {
+      return tabs.list();
+    },
+    showFile(name) {
+      return switchTo(name);
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      clearReveal();
+      darkQuery?.removeEventListener('change', onSchemeChange);
+      panel.removeEventListener('beforeinput', onBeforeInput, true);
+      editor.dispose();
+      for (const name of [...models.keys()]) dropModel(name);
+      container.replaceChildren();
+      container.dataset['state'] = 'disposed';
+    },
+  };
+
+  status.textContent = '';
+  container.dataset['state'] = 'ready';
+  return api;
+}
