@@ -3,19 +3,11 @@
  * of NetworkPolicy, CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy, rendered as YAML
  * text so that parsing is measured too.
  */
+import { seededRandom } from '../src/engine/hash.ts';
 import type { SourceFile } from '../src/engine/types.ts';
 
-/** Small seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small seeded PRNG. */
+export const rng = seededRandom;
 
 export interface GenOptions {
   namespaces: number;

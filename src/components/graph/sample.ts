@@ -4,6 +4,7 @@
  * node in the last (an API the Flask app calls). Flow rows are generated from the observed edges
  * with a seeded generator, so every build produces the same rows.
  */
+import { seededRandom } from '../../engine/hash.ts';
 import type {
   EdgeVerdict,
   FlowRow,
@@ -141,18 +142,6 @@ function possibleEdges(
 
 // --- Flow rows ---------------------------------------------------------------------------------
 
-/** A small seeded generator (mulberry32), so the rows are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const START = Date.parse('2026-03-02T09:00:00.000Z');
 const HOST_OF: Record<string, string> = {
   [FLASK]: 'flask-app-service.db',
@@ -231,7 +220,8 @@ export function sampleFlows(
   total: number,
   seed = 7,
 ): FlowRow[] {
-  const rnd = random(seed);
+  // Seeded, so the rows are the same on every run.
+  const rnd = seededRandom(seed);
   const seen = edges.filter((e) => e.source === 'observed' && e.count > 0);
   const weight = seen.reduce((sum, e) => sum + e.count, 0);
   const rows: FlowRow[] = [];

@@ -22,7 +22,7 @@ import type { PublicZone } from '../dns/resolver.ts';
 import type { AllowMatch, DirectionDecision } from '../evaluate/decide.ts';
 import type { L7Check } from '../evaluate/l7.ts';
 import type { Endpoint, ProbeResult } from '../evaluate/probe.ts';
-import { fnv1a } from '../hash.ts';
+import { endpointIdsOf, fnv1a, seededRandom } from '../hash.ts';
 import type { Identity, IdentityTable } from '../identity.ts';
 import { cidrContains, formatIPv4, type Cidr, type IpAddr } from '../ip.ts';
 import { normaliseName, selectorMatches } from '../l7/dns.ts';
@@ -83,19 +83,7 @@ const clusterInfos = new WeakMap<Cluster, ClusterInfo>();
 function clusterInfo(cluster: Cluster): ClusterInfo {
   let info = clusterInfos.get(cluster);
   if (info) return info;
-  // Endpoint IDs are small per-node numbers; a hash of the pod key keeps them put across edits.
-  const endpointIds = new Map<string, number>();
-  const used = new Set<string>();
-  const keys = cluster.pods
-    .filter((p) => !p.hostNetwork)
-    .map((p) => ({ key: `${p.namespace}/${p.name}`, node: p.nodeName }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  for (const { key, node } of keys) {
-    let id = 1 + (fnv1a(`endpoint:${key}`) % 4095);
-    while (used.has(`${node}/${id}`)) id = (id % 4095) + 1;
-    used.add(`${node}/${id}`);
-    endpointIds.set(key, id);
-  }
+  const endpointIds = endpointIdsOf(cluster.pods);
   info = { endpointIds };
   clusterInfos.set(cluster, info);
   return info;
@@ -215,18 +203,6 @@ function computeEnv(src: FlowSource): FlowEnv {
 
 // ---------------------------------------------------------------------------------------------
 // Small deterministic helpers.
-
-/** mulberry32: a tiny seeded generator, uniform in [0, 1). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a followed by MurmurHash3's finaliser, so that similar seeds give unrelated bits. */
 function mixedHash(text: string): number {
@@ -891,7 +867,7 @@ function probeFlows(
   const seed = `${startMs}|${r.id}`;
   const run: Run = {
     env,
-    clock: new Clock(startMs, generator(mixedHash(seed))),
+    clock: new Clock(startMs, seededRandom(mixedHash(seed))),
     seed,
     count: 0,
     out: [],

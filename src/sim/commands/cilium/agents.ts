@@ -8,7 +8,7 @@
  * node) tells `agentNode` which agent answers.
  */
 import type { Cluster, ClusterNode, Pod } from '../../../engine/cluster/model.ts';
-import { fnv1a, safeSuffix } from '../../../engine/hash.ts';
+import { endpointIdsOf, fnv1a, safeSuffix } from '../../../engine/hash.ts';
 import type { ShellState } from '../../shell/types.ts';
 import type { SimWorld } from '../../world.ts';
 
@@ -67,18 +67,7 @@ const endpointIdCache = new WeakMap<Cluster, Map<string, number>>();
 export function podEndpointIds(cluster: Cluster): Map<string, number> {
   const hit = endpointIdCache.get(cluster);
   if (hit) return hit;
-  const ids = new Map<string, number>();
-  const used = new Set<string>();
-  const keys = cluster.pods
-    .filter((p) => !p.hostNetwork)
-    .map((p) => ({ key: `${p.namespace}/${p.name}`, node: p.nodeName }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  for (const { key, node } of keys) {
-    let id = 1 + (fnv1a(`endpoint:${key}`) % 4095);
-    while (used.has(`${node}/${id}`)) id = (id % 4095) + 1;
-    used.add(`${node}/${id}`);
-    ids.set(key, id);
-  }
+  const ids = endpointIdsOf(cluster.pods);
   endpointIdCache.set(cluster, ids);
   return ids;
 }
