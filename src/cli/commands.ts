@@ -55,13 +55,14 @@ function nothingRead(sources: SourceFile[]): void {
   if (sources.length === 0) throw new InputError('no manifest files given');
 }
 
-/** `verdicts <manifests...> --probes <file> [--json]` */
-export function verdicts(
+/** Loads the manifests, decides every probe, and collects what goes to stderr. */
+function runProbes(
+  command: string,
   manifests: string[],
   probeFiles: string[],
   opts: CommonOptions,
-): CommandOutput {
-  if (probeFiles.length === 0) throw new InputError('verdicts needs --probes <probes.yaml>');
+) {
+  if (probeFiles.length === 0) throw new InputError(`${command} needs --probes <probes.yaml>`);
   const sources = readSources(manifests).filter((f) => !isSideFile(f));
   nothingRead(sources);
   const probes = readProbes(readSources(probeFiles));
@@ -74,6 +75,16 @@ export function verdicts(
       .filter((r) => r.error)
       .map((r) => `probe ${r.id}: ${r.error}\n`)
       .join('');
+  return { engine, results, stderr };
+}
+
+/** `verdicts <manifests...> --probes <file> [--json]` */
+export function verdicts(
+  manifests: string[],
+  probeFiles: string[],
+  opts: CommonOptions,
+): CommandOutput {
+  const { results, stderr } = runProbes('verdicts', manifests, probeFiles, opts);
   if (opts.json) {
     // The published contract: exactly {"results": [{"id", "verdict", "reason"}]}.
     const out = {
@@ -100,19 +111,7 @@ export function flows(
   opts: CommonOptions,
   flowOpts: FlowsOptions,
 ): CommandOutput {
-  if (probeFiles.length === 0) throw new InputError('flows needs --probes <probes.yaml>');
-  const sources = readSources(manifests).filter((f) => !isSideFile(f));
-  nothingRead(sources);
-  const probes = readProbes(readSources(probeFiles));
-  const engine = makeEngine(sources, opts);
-  engine.publicZone = probes.dns;
-  const results = probes.probes.map((p) => engine.probe(p));
-  const stderr =
-    errorLines(engine) +
-    results
-      .filter((r) => r.error)
-      .map((r) => `probe ${r.id}: ${r.error}\n`)
-      .join('');
+  const { engine, results, stderr } = runProbes('flows', manifests, probeFiles, opts);
   const all = redactFlows(
     flowsForProbes(engine, results, { start: flowOpts.start }),
     flowOpts.redact,
