@@ -58,3 +58,31 @@ test('lesson 2 is solved by typing the policy into the editor', async ({ page })
   );
   expect(problems).toEqual([]);
 });
+
+for (const [folder, id] of [
+  ['03-only-get-root', 'only-get-root'],
+  ['06-emojivoto-l7-visibility', 'emojivoto-l7-visibility'],
+  ['07-netperf-egress-by-dns-name', 'netperf-egress-by-dns-name'],
+] as const) {
+  test(`lesson ${id} turns every check green with its solution typed in`, async ({ page }) => {
+    const problems = watchProblems(page);
+    const solution = readFileSync(`src/lessons/${folder}/solution/policy.yaml`, 'utf8');
+    await page.goto(`/lessons/${id}/`);
+    await expect(page.locator('#lesson')).toHaveAttribute('data-state', 'ready', {
+      timeout: 30_000,
+    });
+    const checks = page.locator('[data-check-id]');
+    await expect(page.locator('[data-check-id][data-passed="false"]').first()).toBeAttached();
+    const editor = page.getByRole('region', { name: 'Policy editor' });
+    await editor.getByRole('tab', { name: /policy\.yaml/ }).click();
+    await editor.locator('.monaco-editor').first().click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(solution);
+    await expect(page.locator('[data-check-id][data-passed="false"]')).toHaveCount(0, {
+      timeout: 15_000,
+    });
+    expect(await checks.count()).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+}
