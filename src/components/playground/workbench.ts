@@ -192,13 +192,7 @@ export async function startWorkbench(root: HTMLElement, gallery: Scenario[]): Pr
     const shared: SharedState = {
       ...state,
       files: editor.getFiles().map((f) => ({ name: f.name, text: f.text })),
-      ...(withHistory
-        ? {
-            history: JSON.parse(
-              localStorage.getItem('terminal-history:playground') ?? '[]',
-            ) as string[],
-          }
-        : {}),
+      ...(withHistory ? { history: loadHistory('playground') } : {}),
     };
     const fragment = await encodeState(shared);
     const url = `${location.origin}${location.pathname}#${fragment}`;
