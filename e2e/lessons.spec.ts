@@ -83,6 +83,12 @@ for (const [folder, id] of [
       timeout: 15_000,
     });
     expect(await checks.count()).toBeGreaterThan(0);
+    // The policy typed into the editor is what the cluster in the terminal has.
+    const terminal = page.getByRole('region', { name: 'Terminal' });
+    await terminal.click();
+    await page.keyboard.type('kubectl get cnp -A\n');
+    await expect(terminal).toContainText('VALID');
+    await expect(terminal).not.toContainText('No resources found');
     expect(problems).toEqual([]);
   });
 }
