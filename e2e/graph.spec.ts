@@ -1,14 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-
-/** Collects console errors and uncaught exceptions of the page. */
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
+import { watchProblems } from './support.ts';
 
 async function openDemo(page: Page): Promise<Locator> {
   await page.goto('/graph-demo');

@@ -1,16 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { watchProblems } from './support.ts';
 import { readFileSync } from 'node:fs';
 
 const SOLUTION = readFileSync('src/lessons/02-lock-the-database/solution/policy.yaml', 'utf8');
-
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  return problems;
-}
 
 test('the lesson index lists every lesson', async ({ page }) => {
   await page.goto('/lessons/');

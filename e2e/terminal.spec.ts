@@ -1,14 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-
-/** Collects console errors and uncaught exceptions of the page. */
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
+import { watchProblems } from './support.ts';
 
 /** The terminal's rows as text, as xterm.js draws them. */
 async function screenRows(terminal: Locator): Promise<string[]> {
