@@ -555,6 +555,14 @@ function throughProxies(
   return out;
 }
 
+/** Why a request passed: what each proxy on the way matched, or that none applies. */
+function passedProxies(p: { egress?: L7Check; ingress?: L7Check }): string {
+  const checks = [p.egress, p.ingress].filter((c): c is L7Check => c !== undefined);
+  return checks.length === 0
+    ? 'no L7 rules apply, so every request passes'
+    : checks.map((c) => `${c.direction} proxy: ${describeAllowed(c)}`).join('; ');
+}
+
 /** Adds the L7 request of an `http:`, `dns:` or `kafka:` probe to its L3/L4 result. */
 function withL7(ctx: ProbeContext, probe: Probe, r: ProbeResult, host?: string): ProbeResult {
   const kind = probe.http ? 'http' : probe.dns ? 'dns' : probe.kafka ? 'kafka' : null;
@@ -592,12 +600,7 @@ function withL7(ctx: ProbeContext, probe: Probe, r: ProbeResult, host?: string):
         l7,
       };
     }
-    const checks = [p.egress, p.ingress].filter((c): c is L7Check => c !== undefined);
-    const l7why =
-      checks.length === 0
-        ? 'no L7 rules apply, so every request passes'
-        : checks.map((c) => `${c.direction} proxy: ${describeAllowed(c)}`).join('; ');
-    return { ...r, reason: `${line}: ${l7why}; L3/L4: ${r.reason}`, l7 };
+    return { ...r, reason: `${line}: ${passedProxies(p)}; L3/L4: ${r.reason}`, l7 };
   }
   if (kind === 'kafka') {
     const request = kafkaRequestOf(probe);
@@ -620,12 +623,7 @@ function withL7(ctx: ProbeContext, probe: Probe, r: ProbeResult, host?: string):
         l7,
       };
     }
-    const checks = [p.egress, p.ingress].filter((c): c is L7Check => c !== undefined);
-    const l7why =
-      checks.length === 0
-        ? 'no L7 rules apply, so every request passes'
-        : checks.map((c) => `${c.direction} proxy: ${describeAllowed(c)}`).join('; ');
-    return { ...r, reason: `${line}: ${l7why}; L3/L4: ${r.reason}`, l7 };
+    return { ...r, reason: `${line}: ${passedProxies(p)}; L3/L4: ${r.reason}`, l7 };
   }
   // DNS
   const d = probe.dns ?? {};
