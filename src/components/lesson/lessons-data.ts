@@ -34,3 +34,23 @@ export function allLessons(): Lesson[] {
   }
   return out.sort((a, b) => a.order - b.order);
 }
+
+/** Scenarios for the playground and embeds: every lesson's cluster with its starting files. */
+export function scenarioGallery(): {
+  id: string;
+  title: string;
+  files: { name: string; text: string }[];
+  zone: Record<string, string[]>;
+  traffic?: string;
+}[] {
+  return allLessons().map((l) => ({
+    id: l.id,
+    title: `${l.order}. ${l.title}`,
+    files: [
+      ...l.cluster.map((f) => ({ name: f.name, text: f.text })),
+      ...l.start.map((f) => ({ name: f.name, text: f.text })),
+    ],
+    zone: l.zone,
+    ...(l.traffic ? { traffic: l.traffic } : {}),
+  }));
+}
