@@ -41,6 +41,16 @@ test('lesson 2 is solved by typing the policy into the editor', async ({ page })
   await expect(terminal).toContainText('Operation timed out', { timeout: 10_000 });
   await expect(page.getByRole('region', { name: 'Flow graph' })).toBeVisible();
 
+  // Show rule: choosing an edge explains it and points at the deciding YAML.
+  const edge = page.locator(
+    'svg [data-edge-id="workload:db/flask-app|workload:db/postgres|5432/TCP|possible"][tabindex]',
+  );
+  await edge.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[data-role="explain"]')).toContainText(
+    /allowed\..*CiliumNetworkPolicy db\/flask-app-to-db spec\.ingress\[0\]/,
+  );
+
   // Nothing typed is lost: the files and the progress come back after a reload.
   await page.reload();
   await expect(lesson).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });

@@ -71,6 +71,20 @@ export interface DiagnosticDto {
   path?: string;
 }
 
+/** A verdict with the rules behind it, placed in their files. */
+export interface Explanation {
+  verdict: 'allowed' | 'denied';
+  reason: string;
+  rules: {
+    file: string;
+    startLine: number;
+    startColumn: number;
+    endLine: number;
+    endColumn: number;
+    label: string;
+  }[];
+}
+
 /** What the editor, the graph and the checks show; sent after every change. */
 export interface EngineState {
   /** Increments with every change of files, objects or flows. */
@@ -87,6 +101,11 @@ export interface PlaygroundApi {
   removeFile(name: string): EngineState;
   /** The current state: after `run`, flows and objects may have changed. */
   state(): EngineState;
+  /**
+   * Why traffic from one pod to another (`ns/pod`) on a port is allowed or denied, with the
+   * YAML ranges of the deciding rules (for "show rule").
+   */
+  explain(from: string, to: string, port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Explanation;
   /** Runs lesson checks against the world as it is now (files, applied objects). */
   checks(steps: { checks: Check[] }[]): CheckResult[][];
   /** Starts a fresh world and shell from the given manifests. */

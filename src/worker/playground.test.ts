@@ -126,6 +126,17 @@ describe('Playground', () => {
     ).toBe('');
   });
 
+  it('explains a verdict with the YAML range of the deciding rule', () => {
+    const p = flaskPostgres();
+    p.setFile('lock-db.yaml', example('lock-db.yaml'));
+    const denied = p.explain('dummy/debug', 'db/postgres-0', 5432, 'TCP');
+    expect(denied.verdict).toBe('denied');
+    expect(denied.rules[0]).toMatchObject({ file: 'lock-db.yaml', startLine: expect.any(Number) });
+    const allowed = p.explain('db/flask-app', 'db/postgres-0', 5432, 'TCP');
+    expect(allowed.verdict).toBe('allowed');
+    expect(allowed.rules[0]?.label).toContain('CiliumNetworkPolicy db/lock-db spec.ingress[0]');
+  });
+
   it('works before anything is loaded', () => {
     const p = new Playground();
     expect(p.run('echo hi').out).toEqual([{ stream: 'stdout', text: 'hi\n' }]);

@@ -9,8 +9,10 @@ import { SimWorld } from '../sim/world.ts';
 import { runChecks, type CheckResult } from '../lessons/checks.ts';
 import type { Check } from '../lessons/model.ts';
 import { GraphBuilder } from '../sim/graph.ts';
+import { describeRule } from '../engine/explain.ts';
 import type {
   Completion,
+  Explanation,
   DiagnosticDto,
   EngineState,
   LoadRequest,
@@ -33,6 +35,22 @@ export class Playground implements PlaygroundApi {
   removeFile(name: string): EngineState {
     this.session.world.removeFile(name);
     return this.state();
+  }
+
+  explain(from: string, to: string, port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Explanation {
+    const r = this.session.world.engine.probe({ id: 'explain', from, to, port, protocol });
+    const origins = [...(r.egress?.rules ?? []), ...(r.ingress?.rules ?? [])];
+    // A default deny has no deciding rule: point at the rules that switched it on.
+    if (origins.length === 0 && r.verdict === 'denied')
+      origins.push(
+        ...(r.egress?.allowed === false ? (r.egress.enforcedBy ?? []) : []),
+        ...(r.ingress?.enforcedBy ?? []),
+      );
+    return {
+      verdict: r.verdict,
+      reason: r.reason,
+      rules: origins.map((o) => ({ ...o.range, label: describeRule(o) })),
+    };
   }
 
   checks(steps: { checks: Check[] }[]): CheckResult[][] {

@@ -36,6 +36,7 @@ function fakeBackend(delay: (method: string, arg: unknown) => number | null): ()
         removeFile: (n) => later('removeFile', n, () => p.removeFile(n)),
         state: () => later('state', null, () => p.state()),
         checks: (steps) => later('checks', steps, () => p.checks(steps)),
+        explain: (f, t, port, proto) => later('explain', f, () => p.explain(f, t, port, proto)),
       },
       terminate: () => {},
     };

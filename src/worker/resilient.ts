@@ -142,6 +142,10 @@ export class ResilientPlayground {
     }
   }
 
+  explain(...args: Parameters<PlaygroundApi['explain']>) {
+    return this.call((api) => api.explain(...args));
+  }
+
   checks(steps: Parameters<PlaygroundApi['checks']>[0]) {
     return this.call((api) => api.checks(steps));
   }

@@ -10,6 +10,7 @@ import type { Lesson, LessonFile } from '../../lessons/model.ts';
 import type { CheckResult } from '../../lessons/checks.ts';
 import type { EngineState } from '../../worker/api.ts';
 import { loadHistory } from '../terminal/history.ts';
+import { showRule, type RuleRevealer } from './show-rule.ts';
 
 interface Saved {
   files: LessonFile[];
@@ -202,7 +203,15 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
     import('../editor/PolicyEditor.ts'),
     import('../graph/FlowGraph.ts'),
   ]);
-  const graph = mountFlowGraph(graphEl, {});
+  const explainOut = root.querySelector<HTMLElement>('[data-role="explain"]');
+  let lastGraph: EngineState['graph'] | undefined;
+  const ui: { editor?: RuleRevealer } = {};
+  const graph = mountFlowGraph(graphEl, {
+    onSelectEdge: (edge) => {
+      if (explainOut)
+        void showRule(edge, lastGraph, (...a) => playground.explain(...a), ui.editor, explainOut);
+    },
+  });
   const editor = await mountPolicyEditor(editorEl, {
     files: [
       ...learnerFiles.map((f) => ({ name: f.name, text: f.text })),
@@ -215,7 +224,9 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
       void playground.setFile(name, text).then(() => refreshChecks());
     },
   });
+  ui.editor = editor;
   applyState = (state) => {
+    lastGraph = state.graph;
     editor.setMarkers(state.diagnostics);
     graph.update(state.graph);
   };
