@@ -7,6 +7,11 @@ export default defineConfig({
   server: { port: 4321 },
   devToolbar: { enabled: false },
   vite: {
+    build: {
+      // Every script and asset is its own file: the Content-Security-Policy allows no inline
+      // scripts.
+      assetsInlineLimit: 0,
+    },
     resolve: {
       alias: [
         // monaco-yaml's worker imports Monaco's worker script by its old deep path

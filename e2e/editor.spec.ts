@@ -96,19 +96,20 @@ test('diagnostics appear as markers at their lines', async ({ page }) => {
   const problems = watchProblems(page);
   const region = await openEditor(page);
 
+  // Positions are compared once layout has settled (fonts and the editor resize after load).
+  const offsetFromLine = async (squiggle: Locator, line: number) => {
+    const b = await squiggle.boundingBox();
+    return b ? Math.abs(b.y + b.height / 2 - (await lineMiddle(region, line))) : Infinity;
+  };
   const error = region.locator('.squiggly-error');
   await expect(error).toHaveCount(1);
+  await expect.poll(() => offsetFromLine(error, 17)).toBeLessThan(10);
   const box = await error.boundingBox();
   if (!box) throw new Error('no error squiggle on screen');
-  expect(Math.abs(box.y + box.height / 2 - (await lineMiddle(region, 17)))).toBeLessThan(10);
 
   const warning = region.locator('.squiggly-warning');
   await expect(warning).toHaveCount(1);
-  const warningBox = await warning.boundingBox();
-  if (!warningBox) throw new Error('no warning squiggle on screen');
-  expect(
-    Math.abs(warningBox.y + warningBox.height / 2 - (await lineMiddle(region, 10))),
-  ).toBeLessThan(10);
+  await expect.poll(() => offsetFromLine(warning, 10)).toBeLessThan(10);
 
   // Hovering the squiggle shows the engine's message.
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
