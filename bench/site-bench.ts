@@ -1,0 +1,109 @@
+/**
+ * Site benchmark in Chromium: `npm run bench:site` (after `npm run build`) prints
+ *   - the JavaScript a lesson page loads before the editor's Monaco chunk (gzip KB),
+ *   - edit-to-update latency on a lesson cluster (p50/p95 ms over 40 edits: from the keystroke's
+ *     edit event to graph, markers and checks updated, then the next frame),
+ *   - Largest Contentful Paint of the lesson page.
+ * Figures only: nothing here passes or fails.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+
+const PORT = 4377;
+const base = `http://127.0.0.1:${PORT}`;
+const server = spawn('npx', ['astro', 'preview', '--port', String(PORT), '--host', '127.0.0.1'], {
+  stdio: 'ignore',
+});
+const stop = () => server.kill();
+
+async function waitForServer(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(base)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the preview server did not start (run `npm run build` first)');
+}
+
+try {
+  await waitForServer();
+  const browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  const page = await browser.newPage();
+  await page.addInitScript(() => {
+    new PerformanceObserver((list) => {
+      const last = list.getEntries().at(-1);
+      if (last) (window as unknown as { lcp: number }).lcp = last.startTime;
+    }).observe({ type: 'largest-contentful-paint', buffered: true });
+  });
+  await page.goto(`${base}/lessons/lock-the-database/`);
+  await page.locator('#lesson[data-state="ready"]').waitFor({ timeout: 60_000 });
+  // Scripts of the site fetched before the first Monaco chunk, in the order they started.
+  const loaded = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter(
+        (e) =>
+          new URL(e.name).origin === location.origin && /\.m?js$/.test(new URL(e.name).pathname),
+      )
+      .sort((a, b) => a.startTime - b.startTime)
+      .map((e) => new URL(e.name).pathname),
+  );
+  const firstEditor = loaded.findIndex((p) => /monaco|editor\.api/i.test(p));
+  const scripts = firstEditor < 0 ? loaded : loaded.slice(0, firstEditor);
+  const size = (p: string) => gzipSync(readFileSync(`dist${p}`)).length;
+  // The worker runs on its own thread; xterm and the graph are lazy chunks of their own.
+  const lazy = (p: string) => /worker|Terminal|FlowGraph/.test(p);
+  const gz = scripts.filter((p) => !lazy(p)).reduce((n, p) => n + size(p), 0);
+  const lazyGz = scripts.filter(lazy).reduce((n, p) => n + size(p), 0);
+  const lcp = await page.evaluate(() => (window as unknown as { lcp?: number }).lcp ?? NaN);
+
+  const editor = page.getByRole('region', { name: 'Policy editor' });
+  await editor.locator('.monaco-editor').first().click();
+  await page.keyboard.press('ControlOrMeta+End');
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.type(i % 2 === 0 ? '#' : 'x');
+    await page.waitForTimeout(60);
+  }
+  await page.waitForTimeout(500);
+  const times = (
+    await page.evaluate(() => performance.getEntriesByName('edit-to-update').map((e) => e.duration))
+  ).sort((a, b) => a - b);
+  const pct = (q: number) =>
+    times[Math.min(times.length - 1, Math.ceil(times.length * q) - 1)] ?? NaN;
+  const r = (x: number) => Math.round(x * 10) / 10;
+  const figures = {
+    initialJsGzipKB: r(gz / 1024),
+    initialScripts: scripts.filter((p) => !lazy(p)).length,
+    lazyChunksGzipKB: r(lazyGz / 1024),
+    editToUpdateP50Ms: r(pct(0.5)),
+    editToUpdateP95Ms: r(pct(0.95)),
+    edits: times.length,
+    lcpMs: r(lcp),
+  };
+  if (process.argv.includes('--json')) console.log(JSON.stringify(figures));
+  else
+    console.log(
+      [
+        `JS before the editor: ${figures.initialJsGzipKB} KB gzip in ${figures.initialScripts} files (target ≤ 150); lazy chunks (worker, xterm, graph) ${figures.lazyChunksGzipKB} KB`,
+        `edit to update:       p50 ${figures.editToUpdateP50Ms} ms, p95 ${figures.editToUpdateP95Ms} ms over ${figures.edits} edits (target p95 ≤ 16)`,
+        `LCP of a lesson page: ${figures.lcpMs} ms`,
+      ].join('\n'),
+    );
+  await browser.close();
+} finally {
+  stop();
+}
