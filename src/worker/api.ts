@@ -91,12 +91,17 @@ export interface EngineState {
   revision: number;
   diagnostics: DiagnosticDto[];
   graph: GraphData;
+  /** Check results per step, when the request named lesson steps. */
+  checks?: CheckResult[][];
 }
 
 /** What the worker exposes; through comlink every method returns a promise. */
 export interface PlaygroundApi {
-  /** Replaces (or adds) a live file, e.g. an editor buffer, and answers with the new state. */
-  setFile(name: string, text: string): EngineState;
+  /**
+   * Replaces (or adds) a live file, e.g. an editor buffer, and answers with the new state; with
+   * lesson steps, their check results come in the same answer (one round trip per edit).
+   */
+  setFile(name: string, text: string, steps?: { checks: Check[] }[]): EngineState;
   /** Removes a live file. */
   removeFile(name: string): EngineState;
   /** The current state: after `run`, flows and objects may have changed. */

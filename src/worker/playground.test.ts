@@ -126,6 +126,27 @@ describe('Playground', () => {
     ).toBe('');
   });
 
+  it('answers an edit with its check results in the same round trip', () => {
+    const p = flaskPostgres();
+    const steps = [
+      {
+        checks: [
+          {
+            id: 'dummy-blocked',
+            description: 'dummy cannot reach postgres',
+            probe: { from: 'dummy/debug', to: 'db/postgres-0', port: 5432 },
+            expect: 'denied' as const,
+          },
+        ],
+      },
+    ];
+    expect(p.setFile('policy.yaml', '# nothing yet\n', steps).checks?.[0]?.[0]?.passed).toBe(false);
+    expect(p.setFile('policy.yaml', example('lock-db.yaml'), steps).checks?.[0]?.[0]?.passed).toBe(
+      true,
+    );
+    expect(p.setFile('policy.yaml', example('lock-db.yaml')).checks).toBeUndefined();
+  });
+
   it('explains a verdict with the YAML range of the deciding rule', () => {
     const p = flaskPostgres();
     p.setFile('lock-db.yaml', example('lock-db.yaml'));

@@ -27,9 +27,10 @@ export class Playground implements PlaygroundApi {
   private graph = new GraphBuilder();
   private revision = 0;
 
-  setFile(name: string, text: string): EngineState {
+  setFile(name: string, text: string, steps?: { checks: Check[] }[]): EngineState {
     this.session.world.setFile(name, text);
-    return this.state();
+    const state = this.state();
+    return steps ? { ...state, checks: runChecks(this.session.world, steps) } : state;
   }
 
   removeFile(name: string): EngineState {

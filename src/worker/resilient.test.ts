@@ -32,7 +32,7 @@ function fakeBackend(delay: (method: string, arg: unknown) => number | null): ()
         run: (l) => later('run', l, () => p.run(l)),
         complete: (l, c) => later('complete', l, () => p.complete(l, c)),
         prompt: () => p.prompt(),
-        setFile: (n, t) => later('setFile', t, () => p.setFile(n, t)),
+        setFile: (n, t, steps) => later('setFile', t, () => p.setFile(n, t, steps)),
         removeFile: (n) => later('removeFile', n, () => p.removeFile(n)),
         state: () => later('state', null, () => p.state()),
         checks: (steps) => later('checks', steps, () => p.checks(steps)),

@@ -91,7 +91,11 @@ export class ResilientPlayground {
    * Sends an edit. Resolves to the new state, or to null when a newer edit superseded it or the
    * worker had to be replaced (the last good state then stays).
    */
-  async setFile(name: string, text: string): Promise<EngineState | null> {
+  async setFile(
+    name: string,
+    text: string,
+    steps?: Parameters<PlaygroundApi['setFile']>[2],
+  ): Promise<EngineState | null> {
     const ticket = ++this.latestEdit;
     this.files.set(name, text);
     if (this.lastLoad)
@@ -100,7 +104,9 @@ export class ResilientPlayground {
         files: [...this.files].map(([n, t]) => ({ name: n, text: t })),
       };
     try {
-      const state = await this.call((api) => api.setFile(name, text));
+      const state = await this.call((api) =>
+        steps ? api.setFile(name, text, steps) : api.setFile(name, text),
+      );
       if (ticket !== this.latestEdit) return null;
       return this.show(state);
     } catch (err) {

@@ -225,12 +225,10 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
       // Timed for the site benchmark: from the edit to graph, markers and checks updated.
       const mark = `edit-${++edits}`;
       performance.mark(mark);
-      void playground
-        .setFile(name, text)
-        .then(() => refreshChecks())
-        .then(() => {
-          requestAnimationFrame(() => performance.measure('edit-to-update', mark));
-        });
+      void playground.setFile(name, text, lesson.steps).then((state) => {
+        if (state?.checks) showChecks(state.checks);
+        requestAnimationFrame(() => performance.measure('edit-to-update', mark));
+      });
     },
   });
   ui.editor = editor;
