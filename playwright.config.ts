@@ -20,7 +20,8 @@ export default defineConfig({
   testDir: 'e2e',
   fullyParallel: true,
   forbidOnly: !!process.env['CI'],
-  retries: 0,
+  // One retry: editor tests that measure Monaco's layout can trip on a slow first paint.
+  retries: 1,
   workers: 2,
   reporter: 'list',
   use: {

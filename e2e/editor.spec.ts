@@ -99,7 +99,9 @@ test('diagnostics appear as markers at their lines', async ({ page }) => {
   // Positions are compared once layout has settled (fonts and the editor resize after load).
   const offsetFromLine = async (squiggle: Locator, line: number) => {
     const b = await squiggle.boundingBox();
-    return b ? Math.abs(b.y + b.height / 2 - (await lineMiddle(region, line))) : Infinity;
+    // Until the editor has drawn the line there is nothing to compare with.
+    const middle = await lineMiddle(region, line).catch(() => null);
+    return b && middle !== null ? Math.abs(b.y + b.height / 2 - middle) : Infinity;
   };
   const error = region.locator('.squiggly-error');
   await expect(error).toHaveCount(1);
