@@ -690,29 +690,15 @@ function evaluateFqdn(ctx: ProbeContext, probe: Probe): ProbeResult {
   if (source.kind === 'pod') {
     const svc = dnsService(ctx);
     const dnsPort = svc.ports.find((p) => p.protocol === 'UDP') ?? svc.ports[0];
-    const q = withL7(
-      ctx,
-      {
-        id: probe.id,
-        from: probe.from,
-        to: `svc:${svc.namespace}/${svc.name}`,
-        port: dnsPort?.port ?? 53,
-        protocol: dnsPort?.protocol ?? 'UDP',
-        dns: { query: name },
-      },
-      connect(
-        ctx,
-        {
-          id: probe.id,
-          from: probe.from,
-          to: `svc:${svc.namespace}/${svc.name}`,
-          port: dnsPort?.port ?? 53,
-          protocol: dnsPort?.protocol ?? 'UDP',
-          dns: { query: name },
-        },
-        { source },
-      ),
-    );
+    const query: Probe = {
+      id: probe.id,
+      from: probe.from,
+      to: `svc:${svc.namespace}/${svc.name}`,
+      port: dnsPort?.port ?? 53,
+      protocol: dnsPort?.protocol ?? 'UDP',
+      dns: { query: name },
+    };
+    const q = withL7(ctx, query, connect(ctx, query, { source }));
     const delivered = q.verdict === 'allowed';
     const learned =
       delivered && q.l7?.egress !== undefined && q.l7.egress.set.protocols.includes('dns');
