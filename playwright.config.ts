@@ -1,6 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 
-const baseURL = 'http://127.0.0.1:4321';
+// PORT lets two checkouts run their browser tests side by side.
+const port = Number(process.env['PORT'] ?? 4321);
+const baseURL = `http://127.0.0.1:${port}`;
 
 // Debian's Chromium is used instead of a browser build downloaded by Playwright.
 const launchOptions = {
@@ -35,7 +37,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'npx astro preview --port 4321 --host 127.0.0.1',
+    command: `npx astro preview --port ${port} --host 127.0.0.1`,
     url: baseURL,
     reuseExistingServer: !process.env['CI'],
     timeout: 60_000,
