@@ -77,7 +77,10 @@ export function lessonWorld(lesson: Lesson, files: readonly LessonFile[]): SimWo
  */
 export function runCheck(world: SimWorld, check: Check): CheckResult {
   const result = world.engine.probe({ id: check.id, ...(check.probe as LessonProbe) });
-  const flows = flowsForProbe(world.engine, result, { start: new Date(world.clock.now()) });
+  // Hubble records are only built for checks that look at them: this runs on every keystroke.
+  const flows = check.flows
+    ? flowsForProbe(world.engine, result, { start: new Date(world.clock.now()) })
+    : [];
   return judge(check, result, flows);
 }
 

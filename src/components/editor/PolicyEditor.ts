@@ -196,6 +196,12 @@ export async function mountPolicyEditor(
   /** Set while the editor itself writes text, so `onChange` reports only the user's edits. */
   let settingText = false;
 
+  /**
+   * The markers last given to each model, so an unchanged set is not sent again (that would
+   * redraw the editor on every keystroke).
+   */
+  const shownMarkers = new Map<string, string>();
+
   function createModel(file: EditorFile): void {
     const uri = monaco.Uri.from({ scheme: 'file', path: `/${id}/${file.name}` });
     const model = monaco.editor.createModel(file.text, 'yaml', uri);
@@ -218,12 +224,17 @@ export async function mountPolicyEditor(
     models.get(name)?.dispose();
     models.delete(name);
     viewStates.delete(name);
+    shownMarkers.delete(name);
   }
 
   function applyMarkers(name: string): void {
     const model = models.get(name);
-    if (model)
-      monaco.editor.setModelMarkers(model, MARKER_OWNER, markersForFile(diagnostics, name, model));
+    if (!model) return;
+    const markers = markersForFile(diagnostics, name, model);
+    const key = JSON.stringify(markers);
+    if (shownMarkers.get(name) === key) return;
+    shownMarkers.set(name, key);
+    monaco.editor.setModelMarkers(model, MARKER_OWNER, markers);
   }
 
   for (const file of tabs.list()) createModel(file);

@@ -26,6 +26,7 @@ import {
   type GraphMode,
 } from './edges.ts';
 import { createEdgeTable, mountFlowTable, type FlowTableHandle } from './FlowTable.ts';
+import { sameDrawing, sameFlows } from './equal.ts';
 import { GraphLayouter, MAX_LABEL_CHARS, type GraphLayout } from './layout.ts';
 import './graph.css';
 
@@ -49,7 +50,11 @@ export interface FlowGraphUpdateOptions {
 }
 
 export interface FlowGraphHandle {
-  update(data: GraphData, opts?: FlowGraphUpdateOptions): void;
+  /**
+   * Shows new data. Resolves once it is drawn (or a newer update superseded it); data that draws
+   * the same as what is on screen costs no redraw.
+   */
+  update(data: GraphData, opts?: FlowGraphUpdateOptions): Promise<void>;
   /** Zooms and pans so the whole graph is visible. */
   fit(): void;
   dispose(): void;
@@ -532,11 +537,15 @@ export function mountFlowGraph(
     if (needsFit || (keyChanged && !interacted)) fit();
   }
 
+  /** A render is waiting for its layout. */
+  let rendering = false;
+
   async function render(): Promise<void> {
     const d = data;
     if (!d) return;
     const seq = ++renderSeq;
     if (!layout) setState('loading');
+    rendering = true;
     try {
       const next = await layouter.layout(d);
       if (seq !== renderSeq || signal.aborted) return;
@@ -548,6 +557,8 @@ export function mountFlowGraph(
         status,
         `The graph could not be laid out: ${error instanceof Error ? error.message : String(error)}`,
       );
+    } finally {
+      if (seq === renderSeq) rendering = false;
     }
   }
 
@@ -712,14 +723,21 @@ export function mountFlowGraph(
 
   return {
     update(next, opts) {
+      const before = data;
       data = next;
+      let modeChanged = false;
       if (opts && opts.mode !== mode) {
         mode = opts.mode;
+        modeChanged = true;
         const radio = radios.get(mode);
         if (radio) radio.checked = true;
       }
-      flowTable?.update(next.flows);
-      void render();
+      if (!before || !sameFlows(before.flows, next.flows)) flowTable?.update(next.flows);
+      // Nothing new to draw (an edit to a comment, say): the drawing on screen stays, unless a
+      // render for older data is still on its way.
+      if (before && layout && !modeChanged && !rendering && sameDrawing(before, next))
+        return Promise.resolve();
+      return render();
     },
     fit() {
       interacted = false;
