@@ -17,6 +17,11 @@ test('lesson 2 is solved by typing the policy into the editor', async ({ page })
   await expect(lesson).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
   const blocked = page.locator('[data-check-id="dummy-debug-blocked"]');
   await expect(blocked).toHaveAttribute('data-passed', 'false');
+  // Before any policy, the debug pod could reach PostgreSQL: its possible edge is green.
+  const debugToDb = page.locator(
+    'svg [data-edge-id="workload:dummy/debug|workload:db/postgres|5432/TCP|possible"]',
+  );
+  await expect(debugToDb).toHaveClass(/edge--allowed/);
 
   const editor = page.getByRole('region', { name: 'Policy editor' });
   await expect(editor).toBeVisible();
@@ -29,6 +34,9 @@ test('lesson 2 is solved by typing the policy into the editor', async ({ page })
     'data-passed',
     'true',
   );
+  // The edit turned the edge red and marked it as flipped.
+  await expect(debugToDb).toHaveClass(/edge--denied/);
+  await expect(debugToDb).toHaveClass(/edge--flipped/);
 
   // A command from the instructions runs in the terminal.
   const terminal = page.getByRole('region', { name: 'Terminal' });
@@ -40,6 +48,12 @@ test('lesson 2 is solved by typing the policy into the editor', async ({ page })
     .click();
   await expect(terminal).toContainText('Operation timed out', { timeout: 10_000 });
   await expect(page.getByRole('region', { name: 'Flow graph' })).toBeVisible();
+  // What was tried shows as an observed edge, red because the connection was dropped.
+  await expect(
+    page.locator(
+      'svg [data-edge-id="workload:dummy/debug|workload:db/postgres|5432/TCP|observed"]',
+    ),
+  ).toHaveClass(/edge--denied/);
 
   // Show rule: choosing an edge explains it and points at the deciding YAML.
   const edge = page.locator(
