@@ -67,6 +67,36 @@ function nodeIndex(world: SimWorld): NodeIndex {
   return { nodes, byPod };
 }
 
+/** The node for a pod known only from a flow: its workload as Hubble names it, or its name. */
+function importedPodNode(ix: NodeIndex, ep: FlowEndpoint, pod: string): string {
+  const name =
+    ep.workloads?.[0]?.name ??
+    ep.pod_name!.replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '').replace(/-\d+$/, '');
+  const id = `workload:${ep.namespace}/${name}`;
+  const labels: Record<string, string> = {};
+  for (const l of ep.labels) {
+    const m = /^k8s:([^=]+)=(.*)$/.exec(l);
+    if (m && !m[1]!.startsWith('io.cilium.') && m[1] !== 'io.kubernetes.pod.namespace')
+      labels[m[1]!] = m[2]!;
+  }
+  const node = ix.nodes.get(id);
+  if (!node)
+    ix.nodes.set(id, {
+      id,
+      kind: labels['k8s-app'] === 'kube-dns' ? 'kube-dns' : 'workload',
+      namespace: ep.namespace!,
+      label: name,
+      pods: [pod],
+      labels,
+    });
+  else if (!node.pods.includes(pod)) {
+    node.pods.push(pod);
+    for (const [k, v] of Object.entries(node.labels)) if (labels[k] !== v) delete node.labels[k];
+  }
+  ix.byPod.set(pod, id);
+  return id;
+}
+
 const RESERVED_NODES: Record<number, { id: string; kind: GraphNodeKind; label: string }> = {
   1: { id: 'host', kind: 'host', label: 'host' },
   6: { id: 'remote-node', kind: 'remote-node', label: 'remote-node' },
@@ -76,8 +106,11 @@ const RESERVED_NODES: Record<number, { id: string; kind: GraphNodeKind; label: s
 /** The node a flow endpoint stands for, adding world/host/FQDN nodes as they appear. */
 function nodeOf(ix: NodeIndex, ep: FlowEndpoint, names: string[] | undefined): string {
   if (ep.pod_name && ep.namespace) {
-    const id = ix.byPod.get(`${ep.namespace}/${ep.pod_name}`);
+    const pod = `${ep.namespace}/${ep.pod_name}`;
+    const id = ix.byPod.get(pod);
     if (id) return id;
+    // A pod the simulated cluster does not have: flows imported from a real cluster.
+    return importedPodNode(ix, ep, pod);
   }
   const reserved = RESERVED_NODES[ep.identity];
   const spec = reserved

@@ -95,6 +95,16 @@ export interface EngineState {
   checks?: CheckResult[][];
 }
 
+/** Least-privilege policies written from the flows the world has seen. */
+export interface GeneratedPolicies {
+  /** Multi-document YAML, ready to be a file of the editor. */
+  yaml: string;
+  policies: number;
+  /** Distinct connections the flows showed. */
+  connections: number;
+  notes: string[];
+}
+
 /** What the worker exposes; through comlink every method returns a promise. */
 export interface PlaygroundApi {
   /**
@@ -115,6 +125,13 @@ export interface PlaygroundApi {
   checks(steps: { checks: Check[] }[]): CheckResult[][];
   /** Starts a fresh world and shell from the given manifests. */
   load(request: LoadRequest): LoadResult;
+  /**
+   * Adds flows exported from a real cluster (`hubble observe -o json`) to the world's flow
+   * buffer, so the graph, the flow table and `hubble observe` show them.
+   */
+  importFlows(text: string): { imported: number; problems: string[] };
+  /** Least-privilege policies from the flows seen so far (terminal traffic and imports). */
+  generatePolicies(options?: { l7?: boolean; fqdn?: boolean }): GeneratedPolicies;
   /** Runs one line typed at the prompt. */
   run(line: string): RunResponse;
   /** Tab completion for `line` with the cursor at `cursor` (a UTF-16 index). */

@@ -260,3 +260,80 @@ describe('Playground', () => {
     expect(completeLine(ctx, 'curl my', 7).candidates).toEqual(['mydb-service', 'mydb-service.db']);
   });
 });
+
+describe('flows from elsewhere and policies from flows', () => {
+  /** One line of a real export: a pod of a cluster the playground does not have. */
+  const exported = JSON.stringify({
+    flow: {
+      time: '2026-05-04T10:00:00Z',
+      verdict: 'FORWARDED',
+      IP: { source: '10.0.1.5', destination: '10.0.2.9', ipVersion: 'IPv4' },
+      l4: { TCP: { source_port: 51234, destination_port: 8080, flags: { SYN: true } } },
+      source: {
+        identity: 31337,
+        namespace: 'prod',
+        labels: ['k8s:app=checkout', 'k8s:io.kubernetes.pod.namespace=prod'],
+        pod_name: 'checkout-7d9f8b6c5d-x2x9q',
+        workloads: [{ name: 'checkout', kind: 'Deployment' }],
+      },
+      destination: {
+        identity: 4242,
+        namespace: 'prod',
+        labels: ['k8s:app=payments'],
+        pod_name: 'payments-0',
+      },
+      Type: 'L3_L4',
+      is_reply: false,
+      Summary: 'TCP Flags: SYN',
+    },
+  });
+
+  it('imports an export into the graph, the flow table and hubble observe', () => {
+    const p = flaskPostgres();
+    expect(p.importFlows(`${exported}\nnot json\n`)).toEqual({
+      imported: 1,
+      problems: ['line 2: not JSON'],
+    });
+    const { graph } = p.state();
+    expect(graph.nodes.find((n) => n.id === 'workload:prod/checkout')).toMatchObject({
+      kind: 'workload',
+      namespace: 'prod',
+      pods: ['prod/checkout-7d9f8b6c5d-x2x9q'],
+      labels: { app: 'checkout' },
+    });
+    expect(graph.nodes.some((n) => n.id === 'workload:prod/payments')).toBe(true);
+    expect(
+      graph.edges.find(
+        (e) => e.id === 'workload:prod/checkout|workload:prod/payments|8080/TCP|observed',
+      ),
+    ).toMatchObject({ verdict: 'allowed', count: 1 });
+    expect(graph.flows.at(-1)).toMatchObject({
+      source: 'prod/checkout-7d9f8b6c5d-x2x9q',
+      destination: 'prod/payments-0',
+      port: 8080,
+    });
+    const observed = p
+      .run('hubble observe --last 5')
+      .out.map((c) => c.text)
+      .join('');
+    expect(observed).toContain('prod/checkout-7d9f8b6c5d-x2x9q:51234');
+  });
+
+  it('writes policies from what the terminal did, which then allow exactly that', () => {
+    const p = flaskPostgres();
+    expect(p.generatePolicies().connections).toBe(0);
+    p.run('kubectl exec -n db debug -- nc -z -w 1 postgres-0.mydb-service 5432');
+    const g = p.generatePolicies();
+    expect(g.connections).toBeGreaterThan(0);
+    expect(g.yaml).toContain('kind: CiliumNetworkPolicy');
+    expect(g.yaml).toContain('port: "5432"');
+    p.setFile('generated-policies.yaml', g.yaml);
+    expect(p.state().diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const again = p.run('kubectl exec -n db debug -- nc -z -w 1 postgres-0.mydb-service 5432');
+    expect(again.exitCode).toBe(0);
+    // Not seen, so no longer allowed.
+    expect(
+      p.run('kubectl exec -n db debug -- nc -z -w 1 postgres-0.mydb-service 80').exitCode,
+    ).toBe(1);
+  });
+});

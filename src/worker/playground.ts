@@ -10,8 +10,11 @@ import { runChecks, type CheckResult } from '../lessons/checks.ts';
 import type { Check } from '../lessons/model.ts';
 import { GraphBuilder } from '../sim/graph.ts';
 import { describeRule } from '../engine/explain.ts';
+import { readHubbleJson } from '../engine/flows/import.ts';
+import { policiesFromFlows } from '../engine/generate/policies.ts';
 import type {
   Completion,
+  GeneratedPolicies,
   Explanation,
   DiagnosticDto,
   EngineState,
@@ -93,6 +96,31 @@ export class Playground implements PlaygroundApi {
     return traffic.problems.length > 0
       ? { prompt: this.session.prompt, problems: traffic.problems }
       : { prompt: this.session.prompt };
+  }
+
+  importFlows(text: string): { imported: number; problems: string[] } {
+    const { flows, problems } = readHubbleJson(text);
+    // Oldest first, as the buffer keeps them.
+    flows.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+    this.session.world.flows.add(flows);
+    // Only the first few problems: a wrong file can have thousands of bad lines.
+    const shown = problems.slice(0, 5);
+    if (problems.length > shown.length) shown.push(`… and ${problems.length - shown.length} more`);
+    return { imported: flows.length, problems: shown };
+  }
+
+  generatePolicies(options: { l7?: boolean; fqdn?: boolean } = {}): GeneratedPolicies {
+    const world = this.session.world;
+    const r = policiesFromFlows(
+      world.flows.all().map((x) => x.flow),
+      { ...options, cluster: world.engine.cluster },
+    );
+    return {
+      yaml: r.yaml,
+      policies: r.policies.length,
+      connections: r.connections,
+      notes: r.notes,
+    };
   }
 
   run(line: string): RunResponse {

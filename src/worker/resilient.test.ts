@@ -37,6 +37,8 @@ function fakeBackend(delay: (method: string, arg: unknown) => number | null): ()
         state: () => later('state', null, () => p.state()),
         checks: (steps) => later('checks', steps, () => p.checks(steps)),
         explain: (f, t, port, proto) => later('explain', f, () => p.explain(f, t, port, proto)),
+        importFlows: (text) => later('importFlows', text, () => p.importFlows(text)),
+        generatePolicies: (o) => later('generatePolicies', o, () => p.generatePolicies(o)),
       },
       terminate: () => {},
     };
@@ -91,5 +93,19 @@ describe('watchdog', () => {
     expect(after?.diagnostics.some((d) => d.file === 'policy.yaml')).toBe(true);
     const r = await client.run('kubectl get pods -n shop');
     expect(r.out.map((c) => c.text).join('')).toContain('web');
+  });
+});
+
+describe('bulk calls', () => {
+  test('an import may take longer than an edit without the worker being replaced', async () => {
+    const statuses: WorkerStatus[] = [];
+    const rp = new ResilientPlayground({
+      start: fakeBackend((method) => (method === 'importFlows' ? 60 : 0)),
+      onStatus: (s) => statuses.push(s),
+      timeoutMs: 30,
+    });
+    await rp.load({ files: [{ name: 'cluster.yaml', text: CLUSTER }] });
+    expect(await rp.importFlows('')).toEqual({ imported: 0, problems: [] });
+    expect(statuses).toEqual([]);
   });
 });

@@ -34,6 +34,9 @@ export interface ResilientOptions {
 
 class Timeout extends Error {}
 
+/** The watchdog for calls that read or write a lot at once (imports, generated policies). */
+const BULK_TIMEOUT_MS = 15_000;
+
 export class ResilientPlayground {
   private handle: BackendHandle;
   private readonly timeoutMs: number;
@@ -50,17 +53,20 @@ export class ResilientPlayground {
     this.handle = options.start();
   }
 
-  private async call<T>(f: (api: BackendHandle['api']) => Promise<T> | T): Promise<T> {
+  private async call<T>(
+    f: (api: BackendHandle['api']) => Promise<T> | T,
+    timeoutMs = this.timeoutMs,
+  ): Promise<T> {
     const generation = this.generation;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Timeout()), this.timeoutMs);
+      timer = setTimeout(() => reject(new Timeout()), timeoutMs);
     });
     try {
       return await Promise.race([Promise.resolve(f(this.handle.api)), timeout]);
     } catch (err) {
       if (err instanceof Timeout && generation === this.generation)
-        await this.replace(`the engine did not answer within ${this.timeoutMs} ms`);
+        await this.replace(`the engine did not answer within ${timeoutMs} ms`);
       throw err;
     } finally {
       clearTimeout(timer);
@@ -150,6 +156,20 @@ export class ResilientPlayground {
 
   explain(...args: Parameters<PlaygroundApi['explain']>) {
     return this.call((api) => api.explain(...args));
+  }
+
+  /**
+   * Reads an export of real flows into the world. A big file takes a while to read, so this
+   * call has a longer watchdog than an edit.
+   */
+  async importFlows(text: string): Promise<{ imported: number; problems: string[] }> {
+    const r = await this.call((api) => api.importFlows(text), BULK_TIMEOUT_MS);
+    void this.refresh();
+    return r;
+  }
+
+  generatePolicies(options?: Parameters<PlaygroundApi['generatePolicies']>[0]) {
+    return this.call((api) => api.generatePolicies(options), BULK_TIMEOUT_MS);
   }
 
   checks(steps: Parameters<PlaygroundApi['checks']>[0]) {

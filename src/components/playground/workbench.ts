@@ -7,6 +7,7 @@
 import type { EngineState } from '../../worker/api.ts';
 import { decodeState, encodeState, type SharedState } from '../share/link.ts';
 import { loadHistory } from '../terminal/history.ts';
+import { mountFlowTools } from './flow-tools.ts';
 
 export interface Scenario {
   id: string;
@@ -208,6 +209,20 @@ export async function startWorkbench(root: HTMLElement, gallery: Scenario[]): Pr
       say('Copy the share link from the field.');
     }
   });
+  // Flows from a real cluster, and policies written from the flows seen.
+  const tools = root.querySelector<HTMLElement>('[data-role="flow-tools"]');
+  if (tools)
+    mountFlowTools(tools, {
+      backend: playground,
+      addFile: (name, text) => {
+        const files = [...state.files.filter((f) => f.name !== name), { name, text }];
+        state = { ...state, files };
+        save(state);
+        editor.setFiles(files);
+        editor.showFile(name);
+        void playground.setFile(name, text);
+      },
+    });
   root.dataset['state'] = 'ready';
   say('');
 }
