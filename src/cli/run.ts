@@ -11,6 +11,7 @@ import {
 } from './commands.ts';
 import { InputError } from './inputs.ts';
 import { lessonCheck, lessonsCommand } from './lessons.ts';
+import { lintCommand } from './lint.ts';
 import { shell, type ShellIo } from './shell.ts';
 import { DEFAULT_START } from '../engine/flows/build.ts';
 import type { CiliumVersion } from '../engine/types.ts';
@@ -25,6 +26,7 @@ Usage:
   netpol-playground check <manifests and probe files...>
   netpol-playground matrix <manifests...> [--json | --markdown]
   netpol-playground validate <files...> [--json]
+  netpol-playground lint <files...> [--json]
   netpol-playground shell <manifests...> [--script FILE] [--dns FILE]
   netpol-playground lessons [--json]
   netpol-playground lesson check <lesson id> <policy files...> [--json]
@@ -178,6 +180,8 @@ export function run(args: string[], io: ShellIo = NO_STDIN): CommandOutput {
       return matrix(rest, opts);
     case 'validate':
       return validate(rest, opts);
+    case 'lint':
+      return lintCommand(rest, opts);
     case undefined:
       return { stdout: '', stderr: USAGE, exitCode: 2 };
     default:
