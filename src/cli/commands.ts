@@ -3,29 +3,49 @@
  * exit code; nothing here writes to the terminal or exits the process.
  */
 import { Engine } from '../engine/engine.ts';
-import type { ProbeResult } from '../engine/evaluate/probe.ts';
+import type { Probe, ProbeResult } from '../engine/evaluate/probe.ts';
+import { decidingPolicies } from '../engine/explain.ts';
 import { flowsForProbes } from '../engine/flows/build.ts';
 import { formatCompact, formatDict, type PrintOptions } from '../engine/flows/compact.ts';
 import { formatJson } from '../engine/flows/json.ts';
 import { redactFlows, type RedactOptions } from '../engine/flows/redact.ts';
 import type { CiliumVersion, Diagnostic, SourceFile } from '../engine/types.ts';
-import { InputError, isProbeFile, isSideFile, readProbes, readSources } from './inputs.ts';
+import { csv, junitXml, mdTable, type JUnitCase, type JUnitSuite } from './formats.ts';
+import {
+  InputError,
+  isProbeFile,
+  isSideFile,
+  readProbes,
+  readSources,
+  type ProbeFile,
+} from './inputs.ts';
 import { table } from './table.ts';
 
 export interface CommandOutput {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /** Reports to write next to the output (e.g. `--junit FILE`); the entry point writes them. */
+  files?: { path: string; text: string }[];
 }
 
 /** Options shared by all commands. */
 export interface CommonOptions {
   json: boolean;
   markdown: boolean;
+  /** `matrix --csv`. */
+  csv?: boolean;
+  /** `check`/`verdicts --junit FILE`: also write a JUnit XML report there. */
+  junit?: string;
   version?: CiliumVersion;
 }
 
-function makeEngine(sources: SourceFile[], opts: CommonOptions, requireContent = true): Engine {
+/** Loads manifests into a new engine; exit 2 when files were given but none could be read. */
+export function makeEngine(
+  sources: SourceFile[],
+  opts: CommonOptions,
+  requireContent = true,
+): Engine {
   const engine = new Engine(opts.version ? { ciliumVersion: opts.version } : {});
   engine.load(sources);
   if (requireContent && sources.length > 0 && engine.documentCount === 0) {
@@ -44,7 +64,7 @@ function formatDiagnostic(d: Diagnostic): string {
 }
 
 /** Errors the manifests carry, printed to stderr by commands that still go on. */
-function errorLines(engine: Engine): string {
+export function errorLines(engine: Engine): string {
   return engine.diagnostics
     .filter((d) => d.severity === 'error')
     .map((d) => `${formatDiagnostic(d)} (this document is not applied)\n`)
@@ -75,8 +95,69 @@ function runProbes(
       .filter((r) => r.error)
       .map((r) => `probe ${r.id}: ${r.error}\n`)
       .join('');
-  return { engine, results, stderr };
+  return { engine, results, stderr, probes };
 }
+
+/** How a probe fared against its `expect`. */
+type Outcome = 'pass' | 'fail' | 'error' | 'skip';
+
+function outcomeOf(p: Probe, r: ProbeResult): Outcome {
+  if (!p.expect) return 'skip';
+  if (r.error) return 'error';
+  return r.verdict === p.expect ? 'pass' : 'fail';
+}
+
+const decidedBy = (r: ProbeResult) => decidingPolicies(r).join(', ') || 'no policy';
+
+/**
+ * The JUnit report of `check` and `verdicts`: one suite per probes file, one case per probe. A
+ * probe without `expect` is skipped, an unresolvable one is an error, a wrong verdict a failure
+ * whose text is the reason and the deciding policies.
+ */
+function junitReport(command: string, file: ProbeFile, results: ProbeResult[]): string {
+  const suites = new Map<string, JUnitSuite>();
+  file.probes.forEach((p, i) => {
+    const r = results[i]!;
+    const place = file.places[i]!;
+    let suite = suites.get(place.file);
+    if (!suite) suites.set(place.file, (suite = { name: place.file, cases: [] }));
+    const policies = decidedBy(r);
+    const c: JUnitCase = {
+      name: p.id,
+      classname: place.file,
+      file: place.file,
+      line: place.line,
+      output: `verdict: ${r.verdict}\ndecided by: ${policies}\nreason: ${r.reason}`,
+    };
+    const details = `${r.reason}\ndecided by: ${policies}`;
+    switch (outcomeOf(p, r)) {
+      case 'skip':
+        c.skipped = `no expect (verdict: ${r.verdict})`;
+        break;
+      case 'error':
+        c.error = { message: r.error ?? r.reason, type: 'probe-error', details: r.reason };
+        break;
+      case 'fail':
+        c.failure = {
+          message: `expected ${p.expect}, got ${r.verdict} (decided by ${policies})`,
+          type: 'verdict',
+          details,
+        };
+        break;
+      case 'pass':
+        break;
+    }
+    suite.cases.push(c);
+  });
+  return junitXml(`netpol-playground ${command}`, [...suites.values()]);
+}
+
+const OUTCOME_MARK: Record<Outcome, string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  error: '⚠️ error',
+  skip: '➖ skip',
+};
 
 /** `verdicts <manifests...> --probes <file> [--json]` */
 export function verdicts(
@@ -84,16 +165,29 @@ export function verdicts(
   probeFiles: string[],
   opts: CommonOptions,
 ): CommandOutput {
-  const { results, stderr } = runProbes('verdicts', manifests, probeFiles, opts);
+  const { results, stderr, probes } = runProbes('verdicts', manifests, probeFiles, opts);
+  const files = opts.junit
+    ? [{ path: opts.junit, text: junitReport('verdicts', probes, results) }]
+    : undefined;
+  const done = (stdout: string): CommandOutput => ({
+    stdout,
+    stderr,
+    exitCode: 0,
+    ...(files ? { files } : {}),
+  });
   if (opts.json) {
     // The published contract: exactly {"results": [{"id", "verdict", "reason"}]}.
     const out = {
       results: results.map((r) => ({ id: r.id, verdict: r.verdict, reason: r.reason })),
     };
-    return { stdout: `${JSON.stringify(out, null, 2)}\n`, stderr, exitCode: 0 };
+    return done(`${JSON.stringify(out, null, 2)}\n`);
+  }
+  if (opts.markdown) {
+    const rows = results.map((r) => [r.id, r.verdict, decidedBy(r), r.reason]);
+    return done(`${mdTable(['Probe', 'Verdict', 'Decided by', 'Reason'], rows)}\n`);
   }
   const rows = results.map((r) => [r.id, r.verdict.toUpperCase(), r.reason]);
-  return { stdout: `${table(['ID', 'VERDICT', 'REASON'], rows)}\n`, stderr, exitCode: 0 };
+  return done(`${table(['ID', 'VERDICT', 'REASON'], rows)}\n`);
 }
 
 /** Options of the `flows` command. */
@@ -141,28 +235,51 @@ export function check(paths: string[], opts: CommonOptions): CommandOutput {
   const probes = probeFile.probes;
   const engine = makeEngine(sources, opts);
   engine.publicZone = probeFile.dns;
-  let passed = 0;
-  let failed = 0;
-  const lines: string[] = [];
-  for (const p of probes) {
-    const r = engine.probe(p);
-    if (!p.expect) {
-      lines.push(`SKIP ${p.id}: no "expect" (verdict: ${r.verdict})`);
-      continue;
-    }
-    if (r.verdict === p.expect && !r.error) {
-      passed++;
-      if (!opts.json) lines.push(`ok   ${p.id}: ${r.verdict}`);
-    } else {
-      failed++;
-      lines.push(`FAIL ${p.id}: expected ${p.expect}, got ${r.verdict}\n     why: ${r.reason}`);
-    }
+  const results = probes.map((p) => engine.probe(p));
+  const outcomes = probes.map((p, i) => outcomeOf(p, results[i]!));
+  const passed = outcomes.filter((o) => o === 'pass').length;
+  const failed = outcomes.filter((o) => o === 'fail' || o === 'error').length;
+  const summary = `${passed} passed, ${failed} failed`;
+  let stdout: string;
+  if (opts.markdown) {
+    const rows = probes.map((p, i) => {
+      const r = results[i]!;
+      const o = outcomes[i]!;
+      return [
+        OUTCOME_MARK[o],
+        p.id,
+        p.expect ?? '',
+        r.verdict,
+        decidedBy(r),
+        o === 'fail' || o === 'error' ? r.reason : '',
+      ];
+    });
+    stdout = `${mdTable(['Result', 'Probe', 'Expected', 'Verdict', 'Decided by', 'Why'], rows)}\n\n**${summary}**\n`;
+  } else {
+    const lines: string[] = [];
+    probes.forEach((p, i) => {
+      const r = results[i]!;
+      switch (outcomes[i]!) {
+        case 'skip':
+          lines.push(`SKIP ${p.id}: no "expect" (verdict: ${r.verdict})`);
+          break;
+        case 'pass':
+          if (!opts.json) lines.push(`ok   ${p.id}: ${r.verdict}`);
+          break;
+        default:
+          lines.push(`FAIL ${p.id}: expected ${p.expect}, got ${r.verdict}\n     why: ${r.reason}`);
+      }
+    });
+    lines.push(summary);
+    stdout = `${lines.join('\n')}\n`;
   }
-  lines.push(`${passed} passed, ${failed} failed`);
   return {
-    stdout: `${lines.join('\n')}\n`,
+    stdout,
     stderr: errorLines(engine),
     exitCode: failed > 0 ? 1 : 0,
+    ...(opts.junit
+      ? { files: [{ path: opts.junit, text: junitReport('check', probeFile, results) }] }
+      : {}),
   };
 }
 
@@ -233,6 +350,26 @@ export function matrix(paths: string[], opts: CommonOptions): CommandOutput {
     }
     return {
       stdout: `${JSON.stringify({ pods: pods.map(name), results: entries }, null, 2)}\n`,
+      stderr: errorLines(engine),
+      exitCode: 0,
+    };
+  }
+  if (opts.csv) {
+    const rows: (string | number)[][] = [];
+    for (const src of pods) {
+      const row = cells(src);
+      columns.forEach((c, i) =>
+        rows.push([
+          name(src),
+          name(c.dst),
+          c.port.port,
+          c.port.protocol,
+          row[i] ? 'allowed' : 'denied',
+        ]),
+      );
+    }
+    return {
+      stdout: csv(['from', 'to', 'port', 'protocol', 'verdict'], rows),
       stderr: errorLines(engine),
       exitCode: 0,
     };

@@ -51,6 +51,8 @@ export function readSources(paths: readonly string[]): SourceFile[] {
 export interface ProbeFile {
   dns: Record<string, string[]>;
   probes: Probe[];
+  /** Where each probe is written, index for index with `probes`. */
+  places: { file: string; line: number }[];
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -58,7 +60,7 @@ const isObj = (v: unknown): v is Record<string, unknown> =>
 
 /** Reads probes from one or more YAML files (`probes:` lists are concatenated). */
 export function readProbes(files: readonly SourceFile[]): ProbeFile {
-  const result: ProbeFile = { dns: {}, probes: [] };
+  const result: ProbeFile = { dns: {}, probes: [], places: [] };
   const parsed = parseFiles(files);
   const firstError = parsed.diagnostics.find((d) => d.severity === 'error');
   if (firstError) {
@@ -106,6 +108,8 @@ export function readProbes(files: readonly SourceFile[]): ProbeFile {
         ...(isObj(p.kafka) ? { kafka: p.kafka } : {}),
         ...(p.expect !== undefined ? { expect: p.expect as 'allowed' | 'denied' } : {}),
       });
+      const r = obj.locate(['probes', i]);
+      result.places.push({ file: r.file, line: r.startLine });
     });
   }
   return result;

@@ -3,19 +3,23 @@
  *
  * | command   | checks                                                                 |
  * |-----------|------------------------------------------------------------------------|
- * | verdicts  | the published JSON contract, exactly; the readable table                |
+ * | verdicts  | the published JSON contract, byte for byte (golden files); the table     |
  * | check     | `N passed, N failed`, exit 1 on a mismatch with its explanation         |
- * | matrix    | text, JSON and Markdown agree with verdicts                             |
+ * | reports   | --junit (well-formed, escaped), --markdown for check/verdicts; CSV      |
+ * | matrix    | text, JSON, Markdown and CSV agree with verdicts                        |
  * | validate  | diagnostics with file:line:column; exit 1 on errors, 0 otherwise        |
  * | flows     | compact by default, -o json/dict, redaction and policy-name flags, time  |
  * | errors    | missing files and unreadable probes end in a message and exit 2          |
+ * | process   | the entry point writes --junit files and exits 0, 1 or 2                 |
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { run } from './run.ts';
 import { InputError } from './inputs.ts';
+import { checkXml } from './testing/xml.ts';
 
 const EX = 'examples/flask-postgres';
 const CLUSTER = `${EX}/cluster.yaml`;
@@ -69,6 +73,155 @@ describe('verdicts', () => {
     const doc = JSON.parse(out.stdout) as { results: { verdict: string }[] };
     expect(doc.results.every((r) => r.verdict === 'allowed')).toBe(true);
   });
+});
+
+describe('verdicts --json is a published contract', () => {
+  // Golden files in fixtures/verdicts-json/: the output of each example, byte for byte.
+  const cases = readdirSync('examples', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(`examples/${d.name}/probes.yaml`))
+    .map(
+      (d) =>
+        [
+          d.name,
+          [
+            'verdicts',
+            `examples/${d.name}`,
+            '--probes',
+            `examples/${d.name}/probes.yaml`,
+            '--json',
+          ],
+        ] as const,
+    );
+  test.each([
+    ...cases,
+    [
+      'flask-postgres-files-1.16',
+      ['verdicts', CLUSTER, POLICY, '--probes', PROBES, '--json', '--cilium-version', '1.16'],
+    ] as const,
+  ])('%s', (name, args) => {
+    const golden = readFileSync(`src/cli/fixtures/verdicts-json/${name}.json`, 'utf8');
+    expect(run([...args]).stdout).toBe(golden);
+    // Asking for a JUnit report too leaves standard output alone.
+    const withJunit = run([...args, '--junit', 'report.xml']);
+    expect(withJunit.stdout).toBe(golden);
+    expect(withJunit.files?.map((f) => f.path)).toEqual(['report.xml']);
+  });
+});
+
+describe('reports for CI', () => {
+  const JUNIT_PROBES = 'src/cli/fixtures/junit-probes.yaml';
+  const NASTY = `wrong <&"'> | expectation`;
+
+  test('check --junit: one case per probe; failure, error and skip; escaped and well-formed', () => {
+    const out = run(['check', CLUSTER, POLICY, JUNIT_PROBES, '--junit', 'out/junit.xml']);
+    expect(out.exitCode).toBe(1);
+    expect(out.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 2 failed');
+    const [file] = out.files ?? [];
+    expect(file?.path).toBe('out/junit.xml');
+    const xml = file!.text;
+    const { values } = checkXml(xml);
+    expect(values).toContain(NASTY);
+    expect(xml.split('\n')[1]).toBe(
+      '<testsuites name="netpol-playground check" tests="4" failures="1" errors="1" skipped="1">',
+    );
+    expect(xml).toContain(
+      '<testcase name="wrong &lt;&amp;&quot;&apos;&gt; | expectation" classname="src/cli/fixtures/junit-probes.yaml" file="src/cli/fixtures/junit-probes.yaml" line="10">',
+    );
+    expect(xml).toContain(
+      '<failure message="expected allowed, got denied (decided by CiliumNetworkPolicy db/lock-db)" type="verdict">ingress of db/postgres-0: default deny',
+    );
+    expect(xml).toContain(
+      '<error message="pod &quot;nobody&quot; not found in namespace &quot;db&quot;" type="probe-error">',
+    );
+    expect(xml).toContain('<skipped message="no expect (verdict: denied)"/>');
+    // Without --junit nothing is written and the text is the same.
+    const plain = run(['check', CLUSTER, POLICY, JUNIT_PROBES]);
+    expect(plain.files).toBeUndefined();
+    expect(plain.stdout).toBe(out.stdout);
+  });
+
+  test('verdicts --junit: probes without expect are skipped cases; exit stays 0', () => {
+    const out = run(['verdicts', CLUSTER, POLICY, '--probes', JUNIT_PROBES, '--junit=v.xml']);
+    expect(out.exitCode).toBe(0);
+    const xml = out.files![0]!.text;
+    checkXml(xml);
+    expect(xml).toContain(
+      '<testsuites name="netpol-playground verdicts" tests="4" failures="1" errors="1" skipped="1">',
+    );
+  });
+
+  test('check --markdown: a table with the outcome of each probe, then the counts', () => {
+    const out = run(['check', CLUSTER, POLICY, JUNIT_PROBES, '--markdown']);
+    expect(out.exitCode).toBe(1);
+    const lines = out.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('| Result | Probe | Expected | Verdict | Decided by | Why |');
+    expect(lines[1]).toBe('|---|---|---|---|---|---|');
+    expect(lines[2]).toBe(
+      '| ✅ pass | flask-to-db | allowed | allowed | CiliumNetworkPolicy db/lock-db |  |',
+    );
+    expect(lines[3]).toMatch(
+      /^\| ❌ fail \| wrong \\<\\&"'\\> \\\| expectation \| allowed \| denied \| CiliumNetworkPolicy db\/lock-db \| ingress of db\/postgres-0: default deny/,
+    );
+    expect(lines[4]).toMatch(
+      /^\| ⚠️ error \| ghost \| denied \| denied \| no policy \| probe error: pod "nobody" not found/,
+    );
+    expect(lines[5]).toBe(
+      '| ➖ skip | no-expect |  | denied | CiliumNetworkPolicy db/lock-db |  |',
+    );
+    expect(lines.slice(6)).toEqual(['', '**1 passed, 2 failed**']);
+  });
+
+  test('verdicts --markdown: probe, verdict, deciding policies and reason', () => {
+    const out = run(['verdicts', CLUSTER, POLICY, '--probes', PROBES, '--markdown']);
+    const lines = out.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('| Probe | Verdict | Decided by | Reason |');
+    expect(lines).toHaveLength(2 + 5);
+    expect(lines[3]).toMatch(/^\| debug-to-db \| denied \| CiliumNetworkPolicy db\/lock-db \| /);
+  });
+
+  test('matrix --csv: RFC 4180 records that agree with --json', () => {
+    const text = run(['matrix', CLUSTER, POLICY, '--csv']).stdout;
+    expect(text.endsWith('\r\n')).toBe(true);
+    const records = text.slice(0, -2).split('\r\n');
+    expect(records[0]).toBe('from,to,port,protocol,verdict');
+    const doc = JSON.parse(run(['matrix', CLUSTER, POLICY, '--json']).stdout) as {
+      results: { from: string; to: string; port: number; protocol: string; verdict: string }[];
+    };
+    expect(records.slice(1)).toEqual(
+      doc.results.map((r) => [r.from, r.to, r.port, r.protocol, r.verdict].join(',')),
+    );
+  });
+
+  test.each([
+    [['matrix', CLUSTER, '--junit', 'x.xml'], /--junit belongs to check and verdicts/],
+    [['check', EX, '--csv'], /--csv belongs to matrix/],
+    [['matrix', CLUSTER, '--csv', '--json'], /one of --json, --markdown and --csv/],
+    [['check', EX, '--junit'], /--junit needs a value/],
+  ])('%j fails with a message and exit code 2', (args, message) => {
+    expect(() => run(args)).toThrow(message);
+  });
+});
+
+describe('the process', () => {
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      encoding: 'utf8',
+    });
+
+  test('writes --junit files and exits 0, 1 or 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npp-'));
+    const report = join(dir, 'nested', 'junit.xml');
+    const check = cli(['check', EX, '--junit', report]);
+    expect(check.status).toBe(0);
+    expect(checkXml(readFileSync(report, 'utf8')).values).toContain('flask-to-db');
+    const F = 'src/engine/diff/fixtures';
+    expect(
+      cli(['diff', `${F}/shop.yaml`, '--', `${F}/shop.yaml`, `${F}/lock-db.yaml`]).status,
+    ).toBe(1);
+    const bad = cli(['diff', `${F}/shop.yaml`, '--', 'no/such.yaml']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('error: no/such.yaml: no such file or directory');
+  }, 30_000);
 });
 
 describe('check', () => {
@@ -248,6 +401,7 @@ describe('bad input', () => {
     [['flows', CLUSTER, '--probes', PROBES, '--since-time', 'yesterday'], /--since-time must be/],
     [['flows', CLUSTER, '--probes', PROBES, '--redact-http-userinfo=maybe'], /true or false/],
     [['verdicts', CLUSTER, '--probes', PROBES, '-o', 'json'], /belong to flows/],
+    [['verdicts', CLUSTER, '--', PROBES], /-- separates the before and after files of diff only/],
   ])('%j fails with a message and exit code 2', (args, message) => {
     let err: unknown;
     try {
@@ -306,8 +460,9 @@ describe('shell with background traffic', () => {
 });
 
 describe('examples', () => {
+  // Every example cluster has a probes file; examples/ci holds a workflow, not a cluster.
   const dirs = readdirSync('examples', { withFileTypes: true })
-    .filter((d) => d.isDirectory())
+    .filter((d) => d.isDirectory() && existsSync(`examples/${d.name}/probes.yaml`))
     .map((d) => `examples/${d.name}`);
   test.each(dirs)('%s meets every expectation of its probes file', (dir) => {
     const out = run(['check', dir]);

@@ -9,6 +9,7 @@ import {
   type CommonOptions,
   type FlowsOptions,
 } from './commands.ts';
+import { diffCommand } from './diff.ts';
 import { InputError } from './inputs.ts';
 import { lessonCheck, lessonsCommand } from './lessons.ts';
 import { lintCommand } from './lint.ts';
@@ -21,12 +22,15 @@ export type { CommandOutput };
 const USAGE = `Network Policy Playground — decide Kubernetes and Cilium network policy like Cilium does.
 
 Usage:
-  netpol-playground verdicts <manifests...> --probes <probes.yaml> [--json]
+  netpol-playground verdicts <manifests...> --probes <probes.yaml> [--json | --markdown]
+                                                                   [--junit FILE]
   netpol-playground flows <manifests...> --probes <probes.yaml> [-o compact|json|dict]
-  netpol-playground check <manifests and probe files...>
-  netpol-playground matrix <manifests...> [--json | --markdown]
+  netpol-playground check <manifests and probe files...> [--markdown] [--junit FILE]
+  netpol-playground matrix <manifests...> [--json | --markdown | --csv]
   netpol-playground validate <files...> [--json]
   netpol-playground lint <files...> [--json]
+  netpol-playground diff <before files...> -- <after files...> [--probes <probes.yaml>]
+                                             [--json | --markdown] [--by workload|pod]
   netpol-playground shell <manifests...> [--script FILE] [--dns FILE]
   netpol-playground lessons [--json]
   netpol-playground lesson check <lesson id> <policy files...> [--json]
@@ -34,7 +38,9 @@ Usage:
 Manifests are files or directories of YAML (multi-document, kind: List) as kubectl apply takes.
 Options:
   --json                 machine-readable output (for flows: the same as -o json)
-  --markdown             Markdown table (matrix)
+  --markdown             Markdown table (matrix, check, verdicts, diff)
+  --csv                  CSV, RFC 4180, one row per cell (matrix)
+  --junit FILE           also write a JUnit XML report, one test case per probe (check, verdicts)
   --cilium-version V     imitate Cilium 1.16, 1.17, 1.18 (default), 1.19 or 1.20
   -h, --help             this text
 
@@ -56,6 +62,19 @@ Options of flows (the Hubble records each probe would produce, as hubble observe
   --redact-http-headers-deny a,b      redact only these HTTP header values
   --redact-kafka-apikey               hide the Kafka API key
   Any --redact-* option turns redaction on, like --hubble-redact-enabled on the agent.
+
+Options of diff (flows newly allowed or denied from the files before -- to the files after):
+  --probes FILE          probes decided on both sides too (how L7 changes show)
+  --by workload|pod      one row per workload pair (default) or per pod pair
+  --json | --markdown    the documented JSON shape, or a table for a pull-request comment
+
+Exit codes:
+  0  verdicts, flows, matrix, shell, lessons: done; check, lesson check: every expectation met;
+     validate: no errors; diff: no flow changed
+  1  check, lesson check: some probe missed its expectation; validate: errors; diff: some flow
+     changed
+  2  bad command line, or an input that cannot be read
+  3  internal error
 `;
 
 const VERSIONS: CiliumVersion[] = ['1.16', '1.17', '1.18', '1.19', '1.20'];
@@ -78,12 +97,39 @@ function listValue(v: string): string[] {
     .filter((s) => s !== '');
 }
 
+/** Options whose value is the next argument when written without `=`. */
+const VALUED = new Set([
+  '--probes',
+  '--cilium-version',
+  '--junit',
+  '--by',
+  '-o',
+  '--output',
+  '--since-time',
+  '--redact-http-headers-allow',
+  '--redact-http-headers-deny',
+]);
+
+/** Where the command word is: the first argument that is neither an option nor its value. */
+function commandIndex(args: readonly string[]): number {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return -1;
+    if (VALUED.has(a)) i++;
+    else if (!a.startsWith('-') || a === '-') return i;
+  }
+  return -1;
+}
+
 const NO_STDIN: ShellIo = { readStdin: () => '' };
 
 export function run(args: string[], io: ShellIo = NO_STDIN): CommandOutput {
   if (args[0] === 'shell') return runShell(args.slice(1), io);
   if (args[0] === 'lessons') return lessonsCommand(args.slice(1));
   if (args[0] === 'lesson') return lessonCheck(args.slice(1));
+  // diff splits its files at `--`, so it parses its own arguments; options may precede the word.
+  const at = commandIndex(args);
+  if (args[at] === 'diff') return diffCommand([...args.slice(0, at), ...args.slice(at + 1)]);
   const positional: string[] = [];
   const probes: string[] = [];
   const opts: CommonOptions = { json: false, markdown: false };
@@ -108,6 +154,12 @@ export function run(args: string[], io: ShellIo = NO_STDIN): CommandOutput {
     const a = args[i]!;
     if (a === '--json') opts.json = true;
     else if (a === '--markdown') opts.markdown = true;
+    else if (a === '--csv') opts.csv = true;
+    else if (flag(a, '--junit')) [opts.junit, i] = valueOf(a, i);
+    else if (a === '--')
+      throw new InputError(
+        `-- separates the before and after files of diff only: diff <before...> -- <after...>`,
+      );
     else if (a === '--probes') {
       const v = args[++i];
       if (!v) throw new InputError('--probes needs a file');
@@ -164,6 +216,11 @@ export function run(args: string[], io: ShellIo = NO_STDIN): CommandOutput {
   const [command, ...rest] = positional;
   if (flowFlags && command !== 'flows' && command !== undefined)
     throw new InputError(`output, --print-*, --since-time and --redact-* options belong to flows`);
+  if (opts.junit !== undefined && command !== 'check' && command !== 'verdicts')
+    throw new InputError('--junit belongs to check and verdicts');
+  if (opts.csv && command !== 'matrix') throw new InputError('--csv belongs to matrix');
+  if (opts.csv && (opts.json || opts.markdown))
+    throw new InputError('choose one of --json, --markdown and --csv');
   switch (command) {
     case 'verdicts':
       return verdicts(rest, probes, opts);

@@ -3,6 +3,7 @@
  */
 import type { PolicyRef, RuleOrigin } from './policy/model.ts';
 import type { DirectionDecision } from './evaluate/decide.ts';
+import type { ProbeResult } from './evaluate/probe.ts';
 
 /** `CiliumNetworkPolicy db/lock-db`, `CiliumClusterwideNetworkPolicy zero-trust`. */
 export function policyName(ref: PolicyRef): string {
@@ -54,4 +55,29 @@ export function explainDirection(d: DirectionDecision, who: string, what: string
     case 'default-deny':
       return `${d.direction} of ${who}: default deny (selected by ${uniquePolicies(d.enforcedBy)}), and no rule allows ${what}`;
   }
+}
+
+/**
+ * The policies that decided a probe, by name, sorted: for a denial only the side (or proxy) that
+ * refused, for an allowed connection every rule that allowed it, including L7 rules and the DNS
+ * lookup of an `fqdn:` probe. Empty when no policy was involved.
+ */
+export function decidingPolicies(r: ProbeResult): string[] {
+  const out = new Set<string>();
+  const add = (o: RuleOrigin) => out.add(policyName(o.policy));
+  const denied = r.verdict === 'denied';
+  for (const d of [r.egress, r.ingress]) {
+    if (!d || (denied && d.allowed)) continue;
+    if (d.reason === 'deny-rule' || d.reason === 'allow-rule') d.rules.forEach(add);
+    else if (d.reason === 'default-deny') d.enforcedBy.forEach(add);
+  }
+  for (const c of [r.l7?.egress, r.l7?.ingress]) {
+    if (!c) continue;
+    if (c.allowed) {
+      if (!denied) c.allowedBy.forEach(add);
+    } else for (const ref of [...c.set.http, ...c.set.dns, ...c.set.kafka]) add(ref.origin);
+  }
+  if (r.lookup?.query && (!denied || r.lookup.query.verdict === 'denied'))
+    for (const n of decidingPolicies(r.lookup.query)) out.add(n);
+  return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -13,4 +13,12 @@ export type {
   CiliumVersion,
   Protocol,
 } from './types.ts';
-export { describeRule, policyName, rulePath, explainDirection } from './explain.ts';
+export {
+  decidingPolicies,
+  describeRule,
+  policyName,
+  rulePath,
+  explainDirection,
+} from './explain.ts';
+export { diffEngines, l7Label } from './diff/diff.ts';
+export type { DiffOptions, FlowChange, FlowDiff, FlowState } from './diff/diff.ts';
