@@ -12,6 +12,7 @@ import {
 import { diffCommand } from './diff.ts';
 import { InputError } from './inputs.ts';
 import { lessonCheck, lessonsCommand } from './lessons.ts';
+import { generateCommand } from './generate.ts';
 import { lintCommand } from './lint.ts';
 import { shell, type ShellIo } from './shell.ts';
 import { DEFAULT_START } from '../engine/flows/build.ts';
@@ -31,6 +32,7 @@ Usage:
   netpol-playground lint <files...> [--json]
   netpol-playground diff <before files...> -- <after files...> [--probes <probes.yaml>]
                                              [--json | --markdown] [--by workload|pod]
+  netpol-playground generate --flows <hubble.json> [manifests...] [--no-l7] [--no-fqdn]
   netpol-playground shell <manifests...> [--script FILE] [--dns FILE]
   netpol-playground lessons [--json]
   netpol-playground lesson check <lesson id> <policy files...> [--json]
@@ -127,6 +129,7 @@ export function run(args: string[], io: ShellIo = NO_STDIN): CommandOutput {
   if (args[0] === 'shell') return runShell(args.slice(1), io);
   if (args[0] === 'lessons') return lessonsCommand(args.slice(1));
   if (args[0] === 'lesson') return lessonCheck(args.slice(1));
+  if (args[0] === 'generate') return generateCommand(args.slice(1));
   // diff splits its files at `--`, so it parses its own arguments; options may precede the word.
   const at = commandIndex(args);
   if (args[at] === 'diff') return diffCommand([...args.slice(0, at), ...args.slice(at + 1)]);
