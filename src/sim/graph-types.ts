@@ -59,6 +59,23 @@ export interface FlowRow {
   policies: string[];
 }
 
+/**
+ * A verdict the last change of policies or cluster turned around: a workload pair on a declared
+ * port (from the matrix), or a request seen in the terminal (with its L7 summary), decided again.
+ */
+export interface GraphChange {
+  from: string;
+  to: string;
+  port: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  /** `GET /admin`, `DNS api.github.com`; absent for a connection. */
+  l7?: string;
+  before: 'allowed' | 'denied';
+  after: 'allowed' | 'denied';
+  /** The graph edge it belongs to. */
+  edge: string;
+}
+
 export interface GraphData {
   /** Increments with every change of the world's policies or cluster. */
   version: number;
@@ -66,4 +83,6 @@ export interface GraphData {
   edges: GraphEdge[];
   /** Newest last, capped. */
   flows: FlowRow[];
+  /** What the last change of policies or cluster turned around (newly allowed first). */
+  changes: GraphChange[];
 }

@@ -61,6 +61,42 @@ describe('graph data', () => {
     expect(graph.build(world).version).toBe(after.version);
   });
 
+  test('changes list what the last change turned around: workload pairs and requests tried', () => {
+    const { world, session, graph } = flask();
+    session.run('kubectl apply -f l7.yaml -n db');
+    session.run('kubectl exec debug -n dummy -- curl -s http://flask-app-service.db/');
+    session.run('kubectl exec debug -n dummy -- curl -s http://flask-app-service.db/metrics');
+    const first = graph.build(world);
+    expect(first.changes).toEqual([]);
+    // Allow /metrics as well: the request tried before is now allowed; nothing else moved.
+    const widened = read('src/sim/fixtures/articles/003-flask-postgres/flask-cnp-l7.yaml').replace(
+      '                path: /\n',
+      '                path: /\n              - method: GET\n                path: /metrics\n',
+    );
+    world.workspace.set('l7-wider.yaml', widened);
+    session.run('kubectl apply -f l7-wider.yaml -n db');
+    const g = graph.build(world);
+    expect(g.changes).toEqual([
+      {
+        from: 'workload:dummy/debug',
+        to: 'workload:db/flask-app',
+        port: 5000,
+        protocol: 'TCP',
+        l7: 'GET /metrics',
+        before: 'denied',
+        after: 'allowed',
+        edge: 'workload:dummy/debug|workload:db/flask-app|5000/TCP|observed',
+      },
+    ]);
+    expect(g.edges.find((e) => e.id === g.changes[0]!.edge)?.flipped).toBe(true);
+    // Locking the database down turns pairs around on its port, listed after newly allowed ones.
+    session.run('kubectl apply -f lock-db.yaml');
+    const locked = graph.build(world);
+    expect(locked.changes.length).toBeGreaterThan(0);
+    expect(locked.changes.every((c) => c.after === 'denied' && c.port === 5432)).toBe(true);
+    expect(locked.changes.map((c) => c.from)).toContain('workload:dummy/debug');
+  });
+
   test('observed edges carry the newest outcome and L7 summaries', () => {
     const { world, session, graph } = flask();
     session.run('kubectl apply -f l7.yaml -n db');

@@ -11,9 +11,11 @@ import { flowSummary } from '../engine/flows/summary.ts';
 import { flowType, verdictText } from '../engine/flows/compact.ts';
 import type { Flow, FlowEndpoint, FlowPolicy } from '../engine/flows/model.ts';
 import type { Policy } from '../engine/policy/model.ts';
+import type { Probe } from '../engine/evaluate/probe.ts';
 import type {
   EdgeVerdict,
   FlowRow,
+  GraphChange,
   GraphData,
   GraphEdge,
   GraphNode,
@@ -25,6 +27,57 @@ import type { SimWorld } from './world.ts';
 export const FLOW_ROWS = 500;
 /** How many L7 summaries an edge keeps. */
 const L7_PER_EDGE = 3;
+/** How many distinct requests seen in the terminal are decided again after each change. */
+const TRACKED_REQUESTS = 50;
+
+/** A request seen in the flow log, kept to be decided again when policies change. */
+interface TrackedRequest {
+  probe: Probe;
+  label: string;
+  from: string;
+  to: string;
+  port: number;
+  protocol: GraphEdge['protocol'];
+  verdict: 'allowed' | 'denied';
+}
+
+/** The request an L7 flow record shows, as a probe the engine can decide again. */
+function requestOf(f: Flow): { probe: Probe; label: string } | null {
+  const l7 = f.l7;
+  if (!l7 || l7.type !== 'REQUEST' || f.is_reply === true) return null;
+  const src = f.source;
+  const dst = f.destination;
+  if (!src.pod_name || !src.namespace || !dst.pod_name || !dst.namespace) return null;
+  const p = portOf(f);
+  if (!p) return null;
+  const from = `${src.namespace}/${src.pod_name}`;
+  const to = `${dst.namespace}/${dst.pod_name}`;
+  if (l7.http) {
+    const m = /^[a-z]+:\/\/([^/?#]*)([^#]*)/i.exec(l7.http.url);
+    const host = m?.[1] ?? '';
+    const path = m?.[2] || '/';
+    const headers = Object.fromEntries((l7.http.headers ?? []).map((h) => [h.key, h.value]));
+    return {
+      probe: {
+        id: 'tracked',
+        from,
+        to,
+        port: p.port,
+        protocol: p.protocol,
+        http: { method: l7.http.method, path, host, headers },
+      },
+      label: `${l7.http.method} ${path}`,
+    };
+  }
+  if (l7.dns) {
+    const query = l7.dns.query.replace(/\.$/, '');
+    return {
+      probe: { id: 'tracked', from, to, port: p.port, protocol: p.protocol, dns: { query } },
+      label: `DNS ${query}`,
+    };
+  }
+  return null;
+}
 
 /** The workload a pod belongs to: its Deployment, StatefulSet, DaemonSet, Job, or itself. */
 export function workloadOf(pod: Pod): string {
@@ -203,6 +256,10 @@ export class GraphBuilder {
   private lastKey: { policies: readonly Policy[]; cluster: unknown } | null = null;
   private previous = new Map<string, EdgeVerdict>();
   private flipped = new Set<string>();
+  private changes: GraphChange[] = [];
+  private tracked = new Map<string, TrackedRequest>();
+  /** The flow log's sequence up to which requests were collected. */
+  private trackedUpTo = 0;
 
   build(world: SimWorld): GraphData {
     const ix = nodeIndex(world);
@@ -214,15 +271,36 @@ export class GraphBuilder {
       this.lastKey.policies.length !== policies.length ||
       this.lastKey.policies.some((p, i) => p !== policies[i]);
     const possible = this.possibleEdges(world, ix);
+    this.collectRequests(world, ix);
     if (changed) {
       this.version++;
       // Flipped: the verdict differs from the build before this change.
       this.flipped = new Set();
-      if (this.lastKey)
+      const changes: GraphChange[] = [];
+      if (this.lastKey) {
         for (const e of possible) {
           const before = this.previous.get(e.id);
-          if (before !== undefined && before !== e.verdict) this.flipped.add(e.id);
+          if (before !== undefined && before !== e.verdict) {
+            this.flipped.add(e.id);
+            changes.push({
+              from: e.from,
+              to: e.to,
+              port: e.port,
+              protocol: e.protocol,
+              before: before === 'allowed' ? 'allowed' : 'denied',
+              after: e.verdict === 'allowed' ? 'allowed' : 'denied',
+              edge: e.id,
+            });
+          }
         }
+        changes.push(...this.requestChanges(world));
+      } else for (const t of this.tracked.values()) t.verdict = decide(world, t.probe);
+      this.changes = changes.sort(
+        (a, b) =>
+          (a.after === b.after ? 0 : a.after === 'allowed' ? -1 : 1) ||
+          (a.edge < b.edge ? -1 : a.edge > b.edge ? 1 : 0) ||
+          ((a.l7 ?? '') < (b.l7 ?? '') ? -1 : (a.l7 ?? '') > (b.l7 ?? '') ? 1 : 0),
+      );
       this.previous = new Map(possible.map((e) => [e.id, e.verdict]));
       this.lastKey = { policies, cluster: engine.cluster };
     }
@@ -295,7 +373,53 @@ export class GraphBuilder {
     const seq0 = world.flows.sequence - logged.length;
     for (let i = start; i < logged.length; i++) flows.push(row(logged[i]!.flow, seq0 + i));
     const nodes = [...ix.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-    return { version: this.version, nodes, edges, flows };
+    // Observed edges whose requests changed verdict are marked like flipped possible edges.
+    const changedEdges = new Set(this.changes.map((c) => c.edge));
+    for (const e of edges) if (changedEdges.has(e.id)) e.flipped = true;
+    return { version: this.version, nodes, edges, flows, changes: this.changes };
+  }
+
+  /** Remembers requests seen since the last build (each distinct one once, a few dozen at most). */
+  private collectRequests(world: SimWorld, ix: NodeIndex): void {
+    const fresh = world.flows.since(this.trackedUpTo);
+    this.trackedUpTo = world.flows.sequence;
+    for (const { flow } of fresh) {
+      if (this.tracked.size >= TRACKED_REQUESTS) return;
+      const r = requestOf(flow);
+      const p = r && portOf(flow);
+      if (!r || !p) continue;
+      const key = `${r.probe.from}|${r.probe.to}|${p.port}/${p.protocol}|${r.label}`;
+      if (this.tracked.has(key)) continue;
+      this.tracked.set(key, {
+        ...r,
+        from: nodeOf(ix, flow.source, flow.source_names),
+        to: nodeOf(ix, flow.destination, flow.destination_names),
+        port: p.port,
+        protocol: p.protocol,
+        verdict: decide(world, r.probe),
+      });
+    }
+  }
+
+  /** The tracked requests whose verdict the change turned around. */
+  private requestChanges(world: SimWorld): GraphChange[] {
+    const out: GraphChange[] = [];
+    for (const t of this.tracked.values()) {
+      const after = decide(world, t.probe);
+      if (after !== t.verdict)
+        out.push({
+          from: t.from,
+          to: t.to,
+          port: t.port,
+          protocol: t.protocol,
+          l7: t.label,
+          before: t.verdict,
+          after,
+          edge: `${t.from}|${t.to}|${t.port}/${t.protocol}|observed`,
+        });
+      t.verdict = after;
+    }
+    return out;
   }
 
   /** Every workload to every workload on each port the destination declares, from the matrix. */
@@ -334,6 +458,12 @@ export class GraphBuilder {
       }
     return out;
   }
+}
+
+/** Whether a request would get through now (connection and proxies). */
+function decide(world: SimWorld, probe: Probe): 'allowed' | 'denied' {
+  const r = world.engine.probe(probe);
+  return r.verdict === 'allowed' && r.l7?.allowed !== false ? 'allowed' : 'denied';
 }
 
 function row(f: Flow, seq: number): FlowRow {

@@ -102,6 +102,8 @@ const DRAG_THRESHOLD = 4;
 /** Approximate width of one character of edge label text (11px). */
 const LABEL_CHAR = 6.3;
 const L7_CHARS = 34;
+/** Changes listed in words; the rest are counted. */
+const MAX_CHANGES = 30;
 
 function fmt(n: number): string {
   return String(Math.round(n * 100) / 100);
@@ -294,7 +296,18 @@ export function mountFlowGraph(
     'Drag to pan, use the mouse wheel to zoom. Tab to an edge and press Enter to select it.',
   );
 
-  region.append(toolbar, legend, canvas, tableBox, status, hint);
+  // What the last edit turned around, in words: the what-if list next to the flip marks.
+  const changesBox = html('div', {
+    class: 'fg-changes',
+    role: 'region',
+    'aria-label': 'What the last edit changed',
+  });
+  changesBox.hidden = true;
+  const changesTitle = html('p', { class: 'fg-changes-title' });
+  const changesList = html('ul', { class: 'fg-changes-list' });
+  changesBox.append(changesTitle, changesList);
+
+  region.append(toolbar, legend, canvas, tableBox, status, changesBox, hint);
   panel.append(region);
 
   let flowTable: FlowTableHandle | null = null;
@@ -510,6 +523,30 @@ export function mountFlowGraph(
     syncChildren(edgeLayer, els);
   }
 
+  function drawChanges(d: GraphData): void {
+    const list = d.changes ?? [];
+    changesBox.hidden = list.length === 0;
+    const allowed = list.filter((c) => c.after === 'allowed').length;
+    setText(
+      changesTitle,
+      `The last edit newly allows ${allowed} and newly denies ${list.length - allowed}:`,
+    );
+    const items = list.slice(0, MAX_CHANGES).map((c) => {
+      const li = html('li', { class: `fg-change fg-change--${c.after}` });
+      const what = `${c.after === 'allowed' ? 'now allowed' : 'now denied'}: ${nameOf(c.from)} → ${nameOf(c.to)} ${c.port}/${c.protocol}${c.l7 ? ` ${c.l7}` : ''}`;
+      const edge = d.edges.find((e) => e.id === c.edge);
+      if (edge) {
+        const button = html('button', { type: 'button', class: 'fg-change-select' }, what);
+        button.addEventListener('click', () => select(edge), { signal });
+        li.append(button);
+      } else li.textContent = what;
+      return li;
+    });
+    if (list.length > MAX_CHANGES)
+      items.push(html('li', {}, `… and ${list.length - MAX_CHANGES} more`));
+    changesList.replaceChildren(...items);
+  }
+
   function draw(next: GraphLayout, d: GraphData): void {
     const keyChanged = layout?.key !== next.key;
     layout = next;
@@ -519,6 +556,7 @@ export function mountFlowGraph(
     drawNodes(d.nodes);
     drawEdges(shown);
     edgeTable.update(shown, nameOf, selectedId);
+    drawChanges(d);
     setAttrs(region, {
       'data-version': d.version,
       'data-mode': mode,

@@ -39,6 +39,7 @@ const data = (edges: GraphEdge[], over: Partial<GraphData> = {}): GraphData => (
   ],
   edges,
   flows: [],
+  changes: [],
   ...over,
 });
 
@@ -54,6 +55,22 @@ describe('sameDrawing', () => {
     ['a deciding policy', data([edge({ policies: ['CiliumNetworkPolicy ns/p'] })])],
     ['another edge', data([edge(), edge({ id: 'b|a|80/TCP|possible', from: 'b', to: 'a' })])],
     ['the version', data([edge()], { version: 2 })],
+    [
+      'the list of changes',
+      data([edge()], {
+        changes: [
+          {
+            from: 'a',
+            to: 'b',
+            port: 80,
+            protocol: 'TCP',
+            before: 'denied',
+            after: 'allowed',
+            edge: 'a|b|80/TCP|possible',
+          },
+        ],
+      }),
+    ],
     [
       'a node label',
       data([edge()], {

@@ -3,7 +3,13 @@
  * shows (a comment, a reordered key) costs no redraw. Flow rows are immutable once logged, so
  * the flow lists compare by their sequence numbers.
  */
-import type { FlowRow, GraphData, GraphEdge, GraphNode } from '../../sim/graph-types.ts';
+import type {
+  FlowRow,
+  GraphChange,
+  GraphData,
+  GraphEdge,
+  GraphNode,
+} from '../../sim/graph-types.ts';
 
 function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
   if (a === b) return true;
@@ -35,6 +41,9 @@ function sameEdge(a: GraphEdge, b: GraphEdge): boolean {
   );
 }
 
+const sameChange = (a: GraphChange, b: GraphChange) =>
+  a.edge === b.edge && a.l7 === b.l7 && a.before === b.before && a.after === b.after;
+
 /** The same flows: rows are never rewritten, so sequence numbers identify them. */
 export function sameFlows(a: readonly FlowRow[], b: readonly FlowRow[]): boolean {
   return sameList(a, b, (x, y) => x.seq === y.seq);
@@ -45,6 +54,7 @@ export function sameDrawing(a: GraphData, b: GraphData): boolean {
   return (
     a.version === b.version &&
     sameList(a.nodes, b.nodes, sameNode) &&
-    sameList(a.edges, b.edges, sameEdge)
+    sameList(a.edges, b.edges, sameEdge) &&
+    sameList(a.changes ?? [], b.changes ?? [], sameChange)
   );
 }

@@ -266,7 +266,13 @@ function build(
   flowCount: number,
 ): GraphData {
   const sorted = [...edges].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { version, nodes, edges: sorted, flows: sampleFlows(nodes, sorted, flowCount, version) };
+  return {
+    version,
+    nodes,
+    edges: sorted,
+    flows: sampleFlows(nodes, sorted, flowCount, version),
+    changes: [],
+  };
 }
 
 /** No policy: every pod reaches every other pod. */
