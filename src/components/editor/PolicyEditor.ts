@@ -7,13 +7,15 @@
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { MARKER_OWNER, markersForFile, type EditorDiagnostic } from './diagnostics.ts';
 import { TabModel, checkFiles, type EditorFile } from './tabs.ts';
+import { EDITOR_THEME_NAMES } from './themes.ts';
+import { pageTheme, watchPageTheme, type Theme } from '../theme/theme.ts';
 import './PolicyEditor.css';
 
 export type { EditorDiagnostic, DiagnosticSeverity } from './diagnostics.ts';
 export { fromEngineDiagnostic } from './diagnostics.ts';
 export type { EditorFile } from './tabs.ts';
 
-export type EditorTheme = 'light' | 'dark';
+export type EditorTheme = Theme;
 
 /** A place to show: 1-based, end exclusive; a missing end means the start line's end. */
 export interface RevealRange {
@@ -34,7 +36,10 @@ export interface PolicyEditorOptions {
   onChange?(name: string, text: string): void;
   /** Called when another file's tab is shown. */
   onActiveFileChange?(name: string): void;
-  /** Fixed colours; by default the editor follows `prefers-color-scheme`. */
+  /**
+   * Fixed colours; by default the editor follows the page's theme (the toggle's choice, else
+   * `prefers-color-scheme`) as it changes.
+   */
   theme?: EditorTheme;
   /** How long `reveal` keeps its highlight, in milliseconds (default 3000). */
   revealHighlightMs?: number;
@@ -241,6 +246,7 @@ export async function mountPolicyEditor(
 
   const editor = monaco.editor.create(panel, {
     model: null,
+    theme: EDITOR_THEME_NAMES[options.theme ?? pageTheme()],
     automaticLayout: true,
     fixedOverflowWidgets: true,
     minimap: { enabled: false },
@@ -271,21 +277,13 @@ export async function mountPolicyEditor(
   };
   panel.addEventListener('beforeinput', onBeforeInput, true);
 
-  function followsSystem(): boolean {
-    return options.theme === undefined;
-  }
-  const darkQuery =
-    typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
-  function applyTheme(): void {
-    const theme: EditorTheme = options.theme ?? (darkQuery?.matches ? 'dark' : 'light');
-    monaco.editor.setTheme(theme === 'dark' ? 'vs-dark' : 'vs');
+  function applyTheme(theme: EditorTheme): void {
+    // Monaco has one theme per page: every editor on it changes together.
+    monaco.editor.setTheme(EDITOR_THEME_NAMES[theme]);
     container.dataset['theme'] = theme;
   }
-  const onSchemeChange = (): void => {
-    if (followsSystem()) applyTheme();
-  };
-  darkQuery?.addEventListener('change', onSchemeChange);
-  applyTheme();
+  const unwatchTheme = options.theme === undefined ? watchPageTheme(applyTheme) : (): void => {};
+  applyTheme(options.theme ?? pageTheme());
 
   function showActiveModel(): void {
     const name = tabs.activeFile;
@@ -427,7 +425,7 @@ export async function mountPolicyEditor(
       if (disposed) return;
       disposed = true;
       clearReveal();
-      darkQuery?.removeEventListener('change', onSchemeChange);
+      unwatchTheme();
       panel.removeEventListener('beforeinput', onBeforeInput, true);
       editor.dispose();
       for (const name of [...models.keys()]) dropModel(name);

@@ -48,8 +48,12 @@ import 'monaco-editor/languages/definitions/yaml/register';
 import { configureMonacoYaml, type JSONSchema } from 'monaco-yaml';
 import { documentAround, isBlank, shiftItemRange, shiftRange } from './completion.ts';
 import { manifestSchema } from './schemas/index.ts';
+import { EDITOR_THEMES, EDITOR_THEME_NAMES } from './themes.ts';
 
 export { monaco };
+
+for (const theme of ['light', 'dark'] as const)
+  monaco.editor.defineTheme(EDITOR_THEME_NAMES[theme], EDITOR_THEMES[theme]);
 
 /** The worker label monaco-yaml asks for. */
 const YAML_LABEL = 'yaml';

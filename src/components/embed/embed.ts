@@ -117,6 +117,7 @@ export async function startEmbed(root: HTMLElement, gallery: Scenario[]): Promis
         complete: (l, c) => playground.complete(l, c),
       },
       prompt: '$ ',
+      ...(config.theme ? { theme: config.theme } : {}),
     });
   }
   if (playground.lastState) applyState(playground.lastState);

@@ -86,7 +86,14 @@ export function mountFlowTable(
   const count = html('p', { class: 'ft-count', id: `${prefix}-count` });
   const announcer = html('p', { class: 'fg-visually-hidden', role: 'status' });
 
-  const scroller = html('div', { class: 'ft-scroll' });
+  // The table scrolls both ways inside this box (it is wider than a narrow pane). The box takes
+  // the focus so a keyboard can scroll it, also while there is no row to focus.
+  const scroller = html('div', {
+    class: 'ft-scroll',
+    tabindex: 0,
+    role: 'group',
+    'aria-label': `${label} table`,
+  });
   const table = html('table', {
     class: 'ft-table',
     'aria-label': `${label}, newest first`,

@@ -12,6 +12,8 @@ import { stripAnsi, visibleWidth } from './ansi.ts';
 import { loadHistory, saveHistory } from './history.ts';
 import { LineEditor } from './LineEditor.ts';
 import { realWait, type WaitOptions } from './wait.ts';
+import { pageTheme, watchPageTheme, type Theme } from '../theme/theme.ts';
+import { TERMINAL_THEMES } from './themes.ts';
 
 export type { WaitOptions };
 
@@ -33,6 +35,8 @@ export interface TerminalOptions {
   greeting?: string;
   /** Where output is announced; by default a visually hidden element in the container. */
   liveRegion?: HTMLElement;
+  /** Fixed colours; by default the terminal follows the page's theme as it changes. */
+  theme?: Theme;
 }
 
 /** Longest text handed to the live region at once; the rest is left to the terminal. */
@@ -66,6 +70,8 @@ export class PlaygroundTerminal {
   private announceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Escape was pressed: the next Tab leaves the terminal instead of completing. */
   private tabLeaves = false;
+  /** Stops following the page's theme. */
+  private readonly unwatchTheme: () => void;
 
   constructor(
     readonly container: HTMLElement,
@@ -80,6 +86,7 @@ export class PlaygroundTerminal {
     this.liveRegion.setAttribute('aria-live', 'polite');
     this.liveRegion.setAttribute('aria-atomic', 'true');
 
+    const theme = options.theme ?? pageTheme();
     this.xterm = new XTerm({
       screenReaderMode: true,
       convertEol: true,
@@ -87,13 +94,11 @@ export class PlaygroundTerminal {
       scrollback: 5000,
       fontFamily: "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'Liberation Mono', monospace",
       fontSize: 14,
-      theme: {
-        background: '#10161c',
-        foreground: '#e6edf3',
-        cursor: '#8fd3ff',
-        selectionBackground: '#2b4a60',
-      },
+      theme: TERMINAL_THEMES[theme],
     });
+    container.dataset['theme'] = theme;
+    this.unwatchTheme =
+      options.theme === undefined ? watchPageTheme((t) => this.setTheme(t)) : () => {};
     this.xterm.loadAddon(this.fit);
     this.xterm.loadAddon(new WebLinksAddon());
 
@@ -138,7 +143,14 @@ export class PlaygroundTerminal {
     this.xterm.focus();
   }
 
+  /** Recolours the terminal, its scrollback included. */
+  setTheme(theme: Theme): void {
+    this.xterm.options.theme = TERMINAL_THEMES[theme];
+    this.container.dataset['theme'] = theme;
+  }
+
   dispose(): void {
+    this.unwatchTheme();
     this.stopWait?.();
     this.resizeObserver?.disconnect();
     if (this.announceTimer !== undefined) clearTimeout(this.announceTimer);
