@@ -108,3 +108,76 @@ for (const [folder, id] of [
     expect(problems).toEqual([]);
   });
 }
+
+test('show rule from a flow row, a check and a code lens over the rule', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto('/lessons/lock-the-database/');
+  await expect(page.locator('#lesson')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  const explain = page.locator('[data-role="explain"]');
+
+  // A failed check explains its probe: nothing selects postgres yet.
+  await page.getByRole('button', { name: /Show the rule behind: The debug pod in dummy/ }).click();
+  await expect(explain).toContainText(/dummy\/debug → db\/postgres-0 5432\/TCP\): allowed\./);
+
+  const editor = page.getByRole('region', { name: 'Policy editor' });
+  await editor.locator('.monaco-editor').first().click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(SOLUTION);
+  await expect(page.locator('[data-check-id="dummy-debug-blocked"]')).toHaveAttribute(
+    'data-passed',
+    'true',
+    { timeout: 10_000 },
+  );
+  const ruleLine = SOLUTION.split('\n').findIndex((l) => l.includes('- fromEndpoints:')) + 1;
+
+  // The connection from dummy is dropped; its row in the flow table explains that exact flow.
+  await page
+    .getByRole('button', {
+      name: 'kubectl exec debug -n dummy -- nc -v -z -w 2 postgres-0.mydb-service.db 5432',
+    })
+    .first()
+    .click();
+  const terminal = page.getByRole('region', { name: 'Terminal' });
+  await expect(terminal).toContainText('Operation timed out', { timeout: 10_000 });
+  const flows = page.getByRole('region', { name: 'Flows' });
+  const dropped = flows
+    .locator('.ft-row')
+    .filter({ hasText: 'db/postgres-0' })
+    .filter({ hasText: 'DROPPED' })
+    .first();
+  await dropped.click();
+  await expect(explain).toContainText(
+    /^dummy\/debug → db\/postgres-0 5432\/TCP: denied\. ingress of db\/postgres-0: default deny/,
+  );
+  const panel = page.locator('[data-role="editor"]');
+  await expect(panel).toHaveAttribute('data-revealed', `policy.yaml:${ruleLine}`);
+  await expect(editor.locator('.policy-editor__reveal').first()).toBeVisible();
+
+  // The lens over the rule counts its flows; choosing it lists them, choosing one explains it.
+  const lens = editor.getByRole('button', {
+    name: 'allows 1 flow · denies 3 flows (default deny)',
+  });
+  await expect(lens).toBeVisible({ timeout: 10_000 });
+  await lens.click();
+  const list = page.locator('[data-role="rule-flows"]');
+  await expect(list).toBeVisible();
+  await expect(list).toContainText('CiliumNetworkPolicy db/flask-app-to-db spec.ingress[0]');
+  await list
+    .getByRole('button', { name: /^db\/flask-app → db\/postgres 5432\/TCP allowed$/ })
+    .click();
+  await expect(explain).toContainText(/^db\/flask-app-\S+ → db\/postgres-0 5432\/TCP: allowed\./);
+  await expect(
+    page.locator(
+      'svg [data-edge-id="workload:db/flask-app|workload:db/postgres|5432/TCP|possible"][aria-pressed="true"]',
+    ),
+  ).toBeAttached();
+  await list
+    .getByRole('button', {
+      name: /^dummy\/debug → db\/postgres 5432\/TCP denied \(default deny\) · seen/,
+    })
+    .click();
+  await expect(explain).toContainText(/^dummy\/debug → db\/postgres-0 5432\/TCP: denied\./);
+  await expect(flows.locator('.ft-row[aria-current="true"]')).toContainText('DROPPED');
+  expect(problems).toEqual([]);
+});

@@ -424,39 +424,23 @@ export class GraphBuilder {
 
   /** Every workload to every workload on each port the destination declares, from the matrix. */
   private possibleEdges(world: SimWorld, ix: NodeIndex): GraphEdge[] {
-    const engine = world.engine;
-    const matrix = engine.matrix();
-    const firstPod = new Map<string, Pod>();
-    for (const pod of engine.cluster.pods) {
-      const id = ix.byPod.get(`${pod.namespace}/${pod.name}`);
-      if (id && !firstPod.has(id)) firstPod.set(id, pod);
-    }
-    const out: GraphEdge[] = [];
-    for (const [fromId, src] of firstPod)
-      for (const [toId, dst] of firstPod) {
-        if (fromId === toId) continue;
-        const seen = new Set<string>();
-        for (const cp of dst.ports) {
-          const key = `${cp.port}/${cp.protocol}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const allowed = matrix.allowed(src, dst, cp.port, cp.protocol);
-          out.push({
-            id: `${fromId}|${toId}|${key}|possible`,
-            from: fromId,
-            to: toId,
-            port: cp.port,
-            protocol: cp.protocol,
-            verdict: allowed ? 'allowed' : 'denied',
-            source: 'possible',
-            l7: [],
-            count: 0,
-            flipped: false,
-            policies: [],
-          });
-        }
-      }
-    return out;
+    const matrix = world.engine.matrix();
+    return pairsOf(world, ix).map((p) => {
+      const allowed = matrix.allowed(p.src, p.dst, p.port, p.protocol);
+      return {
+        id: `${p.from}|${p.to}|${p.port}/${p.protocol}|possible`,
+        from: p.from,
+        to: p.to,
+        port: p.port,
+        protocol: p.protocol,
+        verdict: allowed ? 'allowed' : 'denied',
+        source: 'possible',
+        l7: [],
+        count: 0,
+        flipped: false,
+        policies: [],
+      };
+    });
   }
 }
 
@@ -464,6 +448,48 @@ export class GraphBuilder {
 function decide(world: SimWorld, probe: Probe): 'allowed' | 'denied' {
   const r = world.engine.probe(probe);
   return r.verdict === 'allowed' && r.l7?.allowed !== false ? 'allowed' : 'denied';
+}
+
+/** Possible traffic between two workloads: their first pods, on a port the destination declares. */
+export interface WorkloadPair {
+  /** Graph node ids, `workload:ns/name`. */
+  from: string;
+  to: string;
+  src: Pod;
+  dst: Pod;
+  port: number;
+  protocol: GraphEdge['protocol'];
+}
+
+function pairsOf(world: SimWorld, ix: NodeIndex): WorkloadPair[] {
+  const firstPod = new Map<string, Pod>();
+  for (const pod of world.engine.cluster.pods) {
+    const id = ix.byPod.get(`${pod.namespace}/${pod.name}`);
+    if (id && !firstPod.has(id)) firstPod.set(id, pod);
+  }
+  const out: WorkloadPair[] = [];
+  for (const [from, src] of firstPod)
+    for (const [to, dst] of firstPod) {
+      if (from === to) continue;
+      const seen = new Set<string>();
+      for (const cp of dst.ports) {
+        const key = `${cp.port}/${cp.protocol}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ from, to, src, dst, port: cp.port, protocol: cp.protocol });
+      }
+    }
+  return out;
+}
+
+/** The pairs behind the graph's possible edges, in the graph's order. */
+export function workloadPairs(world: SimWorld): WorkloadPair[] {
+  return pairsOf(world, nodeIndex(world));
+}
+
+/** The graph node a pod belongs to (`workload:ns/name`), or undefined for host-network pods. */
+export function workloadNodeOf(pod: Pod): string | undefined {
+  return pod.hostNetwork || !pod.ip ? undefined : `workload:${pod.namespace}/${workloadOf(pod)}`;
 }
 
 function row(f: Flow, seq: number): FlowRow {

@@ -87,6 +87,27 @@ describe('time and traffic', () => {
       '2026-01-01T00:00:04Z',
     ]);
     expect(log.since(log.sequence)).toEqual([]);
+    // Sequence numbers count from 0; the two oldest have left the buffer.
+    expect(log.at(0)).toBeUndefined();
+    expect(log.at(1)?.flow.time).toBe('2026-01-01T00:00:02Z');
+    expect(log.at(3)?.flow.time).toBe('2026-01-01T00:00:04Z');
+    expect(log.at(4)).toBeUndefined();
+    log.clear();
+    expect(log.at(3)).toBeUndefined();
+  });
+
+  test('every flow of a probe keeps the probe and its verdict', () => {
+    const w = new SimWorld({
+      files: [{ name: 'cluster.yaml', text: CLUSTER }],
+      flowsFor: (_w, _r, start) => [
+        fakeFlow(new Date(start).toISOString()),
+        fakeFlow(new Date(start + 1).toISOString()),
+      ],
+    });
+    w.probe(webProbe);
+    const [a, b] = w.flows.all();
+    expect(a?.cause).toEqual({ probe: webProbe, verdict: 'allowed' });
+    expect(b?.cause).toBe(a?.cause);
   });
 });
 

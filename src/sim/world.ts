@@ -33,10 +33,23 @@ export class SimClock {
   }
 }
 
+/**
+ * The connection attempt behind logged flows: the probe as the world ran it, and what it got
+ * then. Every flow of one attempt shares one object.
+ */
+export interface FlowCause {
+  probe: Probe;
+  verdict: 'allowed' | 'denied';
+  /** For an `fqdn:` probe, the verdict of the DNS lookup that came first. */
+  lookupVerdict?: 'allowed' | 'denied';
+}
+
 /** A flow with its time as a number, for filtering by `--since` and ordering. */
 export interface LoggedFlow {
   at: number;
   flow: Flow;
+  /** What produced it, for explaining the flow later. */
+  cause?: FlowCause;
 }
 
 /** Hubble's ring buffer of recent flows (4095 per node by default; one buffer here). */
@@ -46,10 +59,10 @@ export class FlowLog {
   private seq = 0;
   constructor(readonly capacity = 4095) {}
 
-  add(flows: readonly Flow[]): void {
+  add(flows: readonly Flow[], cause?: FlowCause): void {
     for (const flow of flows) {
       const at = Date.parse(flow.time);
-      this.items.push({ at: Number.isFinite(at) ? at : 0, flow });
+      this.items.push({ at: Number.isFinite(at) ? at : 0, flow, ...(cause ? { cause } : {}) });
       this.seq++;
     }
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
@@ -61,6 +74,11 @@ export class FlowLog {
   /** How many flows were ever added; a follower remembers it and asks for `since(seq)`. */
   get sequence(): number {
     return this.seq;
+  }
+  /** The flow with sequence number `seq` (`sequence` counts from 0), while it is buffered. */
+  at(seq: number): LoggedFlow | undefined {
+    const index = seq - (this.seq - this.items.length);
+    return Number.isInteger(index) && index >= 0 ? this.items[index] : undefined;
   }
   /** Flows added after the follower's `sequence` value. */
   since(sequence: number): LoggedFlow[] {
@@ -260,7 +278,12 @@ export class SimWorld {
     const http = result.l7?.http;
     if (http && result.l7?.allowed && opts.httpStatus !== undefined) http.status = opts.httpStatus;
     const flows = this.flowsFor(this, result, this.clock.now());
-    this.flows.add(flows);
+    const lookup = result.lookup?.query;
+    this.flows.add(flows, {
+      probe: p,
+      verdict: result.verdict,
+      ...(lookup ? { lookupVerdict: lookup.verdict } : {}),
+    });
     // The exchange takes the time its records span (a response's latency), so what happens next
     // is recorded after it.
     let last = this.clock.now();

@@ -3,7 +3,7 @@
  * structured-cloneable data: the worker keeps the simulated world and the shell to itself.
  */
 import type { CheckResult } from '../lessons/checks.ts';
-import type { Check } from '../lessons/model.ts';
+import type { Check, LessonProbe } from '../lessons/model.ts';
 import type { GraphData } from '../sim/graph-types.ts';
 
 /** A manifest handed to the worker by name, as the page has it (usually YAML text). */
@@ -71,18 +71,89 @@ export interface DiagnosticDto {
   path?: string;
 }
 
-/** A verdict with the rules behind it, placed in their files. */
+/** What a rule did to the traffic an explanation is about. */
+export type RuleRole =
+  | 'allowed'
+  | 'denied'
+  /** It put the endpoint into default deny, and no rule allowed the traffic. */
+  | 'default-deny'
+  /** An L7 rule that matched the request. */
+  | 'l7-allowed'
+  /** The L7 rules of a proxy that refused the request (none matched). */
+  | 'l7-refused';
+
+/** One rule behind a verdict, placed in its file (1-based, end exclusive). */
+export interface ExplainedRule {
+  file: string;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  /** `CiliumNetworkPolicy db/lock-db spec.ingress[0] (policy.yaml:12:7)`. */
+  label: string;
+  role: RuleRole;
+}
+
+/**
+ * A verdict with the rules behind it, placed in their files. The rules that decided come first:
+ * the matching L7 rule, the deny rule or the rules that switched default deny on; rules that only
+ * allowed the other side of a denied connection come last.
+ */
 export interface Explanation {
   verdict: 'allowed' | 'denied';
   reason: string;
-  rules: {
-    file: string;
-    startLine: number;
-    startColumn: number;
-    endLine: number;
-    endColumn: number;
-    label: string;
-  }[];
+  rules: ExplainedRule[];
+  /** The traffic explained, in one line: `dummy/debug → db/postgres-0 5432/TCP`. */
+  subject?: string;
+  /** Set when the verdict now differs from the one Hubble logged (the policies changed since). */
+  note?: string;
+}
+
+/** How a rule took part in the fate of one flow, for the code lens over the rule. */
+export type RuleEffect = 'allowed' | 'denied' | 'default-deny' | 'l7-refused';
+
+/**
+ * Traffic a rule decided: a workload pair on a declared port (possible), or connections Hubble
+ * logged (observed), decided again under the current policies.
+ */
+export interface RuleFlow {
+  effect: RuleEffect;
+  /** `ns/workload`, an address, a DNS name or `host`. */
+  from: string;
+  to: string;
+  port: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  /** The request inside the connection: `GET /metrics`, `DNS api.github.com.`. */
+  l7?: string;
+  /** `db/flask-app → db/postgres 5432/TCP allowed`. */
+  text: string;
+  /** How many logged connection attempts it stands for; 0 when only possible. */
+  observed: number;
+  /** The newest logged record of it (a `FlowRow.seq`), for `explainFlow`. */
+  seq?: number;
+  /** Pods (`ns/pod`) to explain it with when it was not observed. */
+  pods?: { from: string; to: string };
+  /** The flow graph edge it is drawn as, when there is one. */
+  edge?: string;
+}
+
+/** The flows one rule decided, placed at the rule (1-based, end exclusive). */
+export interface RuleLens {
+  file: string;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  /** `CiliumNetworkPolicy db/lock-db spec.ingress[0]`. */
+  label: string;
+  /** Distinct flows per effect. */
+  counts: Record<RuleEffect, number>;
+  /** The flows, denials first, at most a few dozen. */
+  flows: RuleFlow[];
+  /** More flows exist than are listed. */
+  truncated: boolean;
+  /** The cluster has too many workload pairs to try them all: the counts are lower bounds. */
+  partial: boolean;
 }
 
 /** What the editor, the graph and the checks show; sent after every change. */
@@ -121,6 +192,18 @@ export interface PlaygroundApi {
    * YAML ranges of the deciding rules (for "show rule").
    */
   explain(from: string, to: string, port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Explanation;
+  /**
+   * Explains one logged flow (a `FlowRow.seq`): its connection attempt, with the request inside
+   * it, decided again under the current policies. Null once the flow left Hubble's buffer.
+   */
+  explainFlow(seq: number): Explanation | null;
+  /** Explains a probe as lessons write them (a check's probe), including its L7 request. */
+  explainProbe(probe: LessonProbe): Explanation;
+  /**
+   * The rules of a file with the flows each one allowed or denied: possible traffic between
+   * workloads and the flows Hubble logged, under the current policies (for code lenses).
+   */
+  ruleFlows(file: string): RuleLens[];
   /** Runs lesson checks against the world as it is now (files, applied objects). */
   checks(steps: { checks: Check[] }[]): CheckResult[][];
   /** Starts a fresh world and shell from the given manifests. */

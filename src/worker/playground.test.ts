@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readLessons } from '../lessons/fs.ts';
+import type { LessonFile } from '../lessons/model.ts';
+import type { FlowRow } from '../sim/graph-types.ts';
 import { SimWorld } from '../sim/world.ts';
-import type { LoadRequest } from './api.ts';
+import type { ExplainedRule, LoadRequest, RuleEffect, RuleLens } from './api.ts';
 import { completeLine } from './complete.ts';
 import { Playground } from './playground.ts';
+import { computeRuleFlows } from './rule-flows.ts';
 
 const example = (name: string) =>
   readFileSync(new URL(`../../examples/flask-postgres/${name}`, import.meta.url), 'utf8');
@@ -335,5 +339,425 @@ describe('flows from elsewhere and policies from flows', () => {
     expect(
       p.run('kubectl exec -n db debug -- nc -z -w 1 postgres-0.mydb-service 80').exitCode,
     ).toBe(1);
+  });
+});
+
+// --- show rule from flows, checks and rules → flows ----------------------------------------------
+
+const lessons = readLessons();
+
+/** A playground on a lesson's cluster with the given learner files (its solution by default). */
+function onLesson(id: string, files?: (solution: LessonFile[]) => LessonFile[]) {
+  const lesson = lessons.find((l) => l.id === id)?.lesson;
+  if (!lesson) throw new Error(`no lesson ${id}`);
+  const learner = files ? files(lesson.solution) : lesson.solution;
+  const p = new Playground();
+  p.load({
+    files: [
+      ...lesson.cluster.map((f) => ({ name: `cluster/${f.name}`, text: f.text })),
+      ...learner,
+    ],
+    workspace: lesson.workspace,
+    zone: lesson.zone,
+  });
+  const text = new Map(learner.map((f) => [f.name, f.text]));
+  return { p, lesson, text };
+}
+
+/** The YAML a rule's range covers, from its first line to its last. */
+function yamlAt(
+  text: Map<string, string>,
+  r: Pick<ExplainedRule, 'file' | 'startLine' | 'endLine'>,
+) {
+  const lines = (text.get(r.file) ?? '').split('\n');
+  return lines.slice(r.startLine - 1, Math.max(r.startLine, r.endLine)).join('\n');
+}
+
+/** Runs a command and returns the flow rows it added. */
+function runFlows(p: Playground, command: string): FlowRow[] {
+  const before = p.state().graph.flows.at(-1)?.seq ?? -1;
+  p.run(command);
+  return p.state().graph.flows.filter((r) => r.seq > before);
+}
+
+const DUMMY_NC = 'kubectl exec debug -n dummy -- nc -v -z -w 2 postgres-0.mydb-service.db 5432';
+const DEV_CURL = (args: string) => `kubectl exec debug -n dev -- curl -s ${args}`;
+const TEST_POD_CURL = (url: string) => `kubectl exec test-pod -- curl -sS -m 5 ${url}`;
+
+describe('explainFlow', () => {
+  const cases: {
+    name: string;
+    lesson: string;
+    command: string;
+    row: (r: FlowRow) => boolean;
+    verdict: 'allowed' | 'denied';
+    subject: RegExp;
+    reason: RegExp;
+    rule: { role: ExplainedRule['role']; label: RegExp; yaml: RegExp };
+  }[] = [
+    {
+      name: 'a drop under default deny points at the rule that switched it on',
+      lesson: 'lock-the-database',
+      command: DUMMY_NC,
+      row: (r) => r.type === 'Policy denied',
+      verdict: 'denied',
+      subject: /^dummy\/debug → db\/postgres-0 5432\/TCP$/,
+      reason: /default deny/,
+      rule: {
+        role: 'default-deny',
+        label: /CiliumNetworkPolicy db\/flask-app-to-db spec\.ingress\[0\]/,
+        yaml: /fromEndpoints/,
+      },
+    },
+    {
+      name: 'an HTTP request the proxy refused points at the HTTP rules that did not match',
+      lesson: 'only-get-root',
+      command: DEV_CURL('-X POST http://flask-app-service.db/'),
+      row: (r) => r.type === 'http-request',
+      verdict: 'denied',
+      subject:
+        /^dev\/debug → service db\/flask-app-service \(db\/flask-app-\S+\) 5000\/TCP, POST http:\/\/flask-app-service\.db\/$/,
+      reason: /^403 by proxy/,
+      rule: {
+        role: 'l7-refused',
+        label: /db\/l7-rule spec\.ingress\[0\]\.toPorts\[0\]\.rules\.http\[0\]/,
+        yaml: /- method: GET/,
+      },
+    },
+    {
+      name: 'an HTTP request the proxy let through points at the HTTP rule that matched',
+      lesson: 'only-get-root',
+      command: DEV_CURL('http://flask-app-service.db/'),
+      row: (r) => r.type === 'http-response',
+      verdict: 'allowed',
+      subject: /, GET http:\/\/flask-app-service\.db\/$/,
+      reason: /ingress proxy: allowed by/,
+      rule: {
+        role: 'l7-allowed',
+        label: /spec\.ingress\[0\]\.toPorts\[0\]\.rules\.http\[0\]/,
+        yaml: /- method: GET/,
+      },
+    },
+    {
+      name: 'the DNS lookup before an fqdn connection points at the DNS rule',
+      lesson: 'netperf-egress-by-dns-name',
+      command: TEST_POD_CURL('https://twitter.com'),
+      row: (r) => r.type.startsWith('dns-request') && r.summary.endsWith('twitter.com. A'),
+      verdict: 'allowed',
+      subject:
+        /^default\/test-pod → service kube-system\/kube-dns .* 53\/UDP, DNS A twitter\.com\.$/,
+      reason: /DNS proxy: allowed by/,
+      rule: {
+        role: 'l7-allowed',
+        label: /to-twitter-only spec\.egress\[0\]\.toPorts\[0\]\.rules\.dns\[0\]/,
+        yaml: /matchPattern: "\*"/,
+      },
+    },
+    {
+      name: 'a connection to a name no toFQDNs rule covers is a default deny on egress',
+      lesson: 'netperf-egress-by-dns-name',
+      command: TEST_POD_CURL('https://www.google.com'),
+      row: (r) => r.type === 'Policy denied',
+      verdict: 'denied',
+      subject: /^default\/test-pod → www\.google\.com \(\d+\.\d+\.\d+\.\d+\) 443\/TCP$/,
+      reason: /egress of default\/test-pod: default deny/,
+      rule: {
+        role: 'default-deny',
+        label: /to-twitter-only spec\.egress\[0\]/,
+        yaml: /toEndpoints/,
+      },
+    },
+    {
+      name: 'a connection to a name a toFQDNs rule covers points at that rule',
+      lesson: 'netperf-egress-by-dns-name',
+      command: TEST_POD_CURL('https://twitter.com'),
+      row: (r) => r.source === 'twitter.com' && r.type === 'to-endpoint',
+      verdict: 'allowed',
+      subject: /^default\/test-pod → twitter\.com \(\S+\) 443\/TCP$/,
+      reason: /allowed by CiliumNetworkPolicy default\/to-twitter-only spec\.egress\[1\]/,
+      rule: { role: 'allowed', label: /to-twitter-only spec\.egress\[1\]/, yaml: /toFQDNs/ },
+    },
+  ];
+
+  it.each(cases)('$name', (c) => {
+    const { p, text } = onLesson(c.lesson);
+    const row = runFlows(p, c.command).find(c.row);
+    expect(row, 'the command logs the flow').toBeDefined();
+    const ex = p.explainFlow(row!.seq)!;
+    expect(ex).toMatchObject({ verdict: c.verdict });
+    expect(ex.subject).toMatch(c.subject);
+    expect(ex.reason).toMatch(c.reason);
+    expect(ex.note).toBeUndefined();
+    const first = ex.rules[0]!;
+    expect(first.role).toBe(c.rule.role);
+    expect(first.label).toMatch(c.rule.label);
+    expect(yamlAt(text, first)).toMatch(c.rule.yaml);
+    expect(structuredClone(ex)).toEqual(ex);
+  });
+
+  it('says so when the policies changed since the flow was logged', () => {
+    const { p, lesson } = onLesson('lock-the-database', () => []);
+    const row = runFlows(p, DUMMY_NC).find((r) => r.destination === 'db/postgres-0');
+    expect(p.explainFlow(row!.seq)).toMatchObject({ verdict: 'allowed', rules: [] });
+    p.setFile('policy.yaml', lesson.solution[0]!.text);
+    const ex = p.explainFlow(row!.seq)!;
+    expect(ex.verdict).toBe('denied');
+    expect(ex.note).toBe(
+      'Hubble logged it as allowed; under the policies as they are now it is denied.',
+    );
+  });
+
+  it('answers null for a flow that is not in the buffer', () => {
+    const { p } = onLesson('lock-the-database');
+    expect(p.explainFlow(0)).toBeNull();
+    const rows = runFlows(p, DUMMY_NC);
+    expect(p.explainFlow(rows.at(-1)!.seq + 1)).toBeNull();
+    expect(p.explainFlow(-1)).toBeNull();
+    expect(p.explainFlow(0.5)).toBeNull();
+  });
+});
+
+describe('explainProbe', () => {
+  it.each([
+    { check: 'metrics-refused-for-dev', verdict: 'denied', role: 'l7-refused', yaml: /path: \// },
+    { check: 'front-page-from-outside', verdict: 'allowed', role: 'l7-allowed', yaml: /path: \// },
+  ] as const)('explains the probe of check $check with its HTTP request', (c) => {
+    const { p, lesson, text } = onLesson('only-get-root');
+    const check = lesson.steps.flatMap((s) => s.checks).find((k) => k.id === c.check)!;
+    const ex = p.explainProbe(check.probe);
+    expect(ex.verdict).toBe(c.verdict);
+    expect(ex.rules[0]?.role).toBe(c.role);
+    expect(yamlAt(text, ex.rules[0]!)).toMatch(c.yaml);
+    expect(ex.subject).toContain(' GET http://');
+  });
+});
+
+/** A rule's lens by the end of its label, failing loudly when absent. */
+function lensOf(lenses: RuleLens[], label: string): RuleLens {
+  const lens = lenses.find((l) => l.label.endsWith(label));
+  if (!lens) throw new Error(`no lens ${label} among ${lenses.map((l) => l.label).join(', ')}`);
+  return lens;
+}
+
+/** The texts of a lens's flows with one effect. */
+const flowsWith = (lens: RuleLens, effect: RuleEffect) =>
+  lens.flows.filter((f) => f.effect === effect).map((f) => f.text);
+
+const TWO_RULES = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: two-rules, namespace: db}
+spec:
+  endpointSelector: {matchLabels: {app: postgres}}
+  ingress:
+    - fromEndpoints: [{matchLabels: {app: flask-app}}]
+    - fromEndpoints: [{matchLabels: {app: flask-app}}]
+      toPorts: [{ports: [{port: "5432", protocol: TCP}]}]
+  ingressDeny:
+    - fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: dummy}}]
+`;
+const PEERS = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: peers, namespace: db}
+spec:
+  podSelector: {matchLabels: {app: postgres}}
+  ingress:
+    - from:
+        - podSelector: {matchLabels: {app: flask-app}}
+        - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: dummy}}
+`;
+
+describe('ruleFlows', () => {
+  const cases: {
+    name: string;
+    lesson: string;
+    files?: (solution: LessonFile[]) => LessonFile[];
+    commands?: string[];
+    file: string;
+    rule: string;
+    counts: Partial<Record<RuleEffect, number>>;
+    flows: Partial<Record<RuleEffect, string[]>>;
+    yaml: RegExp;
+  }[] = [
+    {
+      name: 'possible traffic between workloads, denials under default deny labelled as such',
+      lesson: 'lock-the-database',
+      file: 'policy.yaml',
+      rule: 'CiliumNetworkPolicy db/flask-app-to-db spec.ingress[0]',
+      counts: { allowed: 1, denied: 0, 'default-deny': 3, 'l7-refused': 0 },
+      flows: {
+        allowed: ['db/flask-app → db/postgres 5432/TCP allowed'],
+        'default-deny': [
+          'dummy/debug → db/postgres 5432/TCP denied (default deny)',
+          'db/debug → db/postgres 5432/TCP denied (default deny)',
+          'kube-system/coredns → db/postgres 5432/TCP denied (default deny)',
+        ],
+      },
+      yaml: /- fromEndpoints:/,
+    },
+    {
+      name: 'observed connections are counted on the possible edge they are',
+      lesson: 'lock-the-database',
+      commands: [DUMMY_NC],
+      file: 'policy.yaml',
+      rule: 'spec.ingress[0]',
+      counts: { allowed: 1, 'default-deny': 3 },
+      flows: {
+        'default-deny': ['dummy/debug → db/postgres 5432/TCP denied (default deny) · seen 2×'],
+      },
+      yaml: /- fromEndpoints:/,
+    },
+    {
+      name: 'a flow allowed by two rules counts on both (first rule)',
+      lesson: 'lock-the-database',
+      files: () => [{ name: 'two.yaml', text: TWO_RULES }],
+      file: 'two.yaml',
+      rule: 'spec.ingress[0]',
+      counts: { allowed: 1, denied: 0 },
+      flows: { allowed: ['db/flask-app → db/postgres 5432/TCP allowed'] },
+      yaml: /- fromEndpoints/,
+    },
+    {
+      name: 'a flow allowed by two rules counts on both (second rule)',
+      lesson: 'lock-the-database',
+      files: () => [{ name: 'two.yaml', text: TWO_RULES }],
+      file: 'two.yaml',
+      rule: 'spec.ingress[1]',
+      counts: { allowed: 1 },
+      flows: { allowed: ['db/flask-app → db/postgres 5432/TCP allowed'] },
+      yaml: /toPorts/,
+    },
+    {
+      name: 'a deny rule counts what it denied, and default deny is not charged for it',
+      lesson: 'lock-the-database',
+      files: () => [{ name: 'two.yaml', text: TWO_RULES }],
+      commands: [DUMMY_NC],
+      file: 'two.yaml',
+      rule: 'spec.ingressDeny[0]',
+      counts: { denied: 1, 'default-deny': 2 },
+      flows: { denied: ['dummy/debug → db/postgres 5432/TCP denied · seen 2×'] },
+      yaml: /k8s:io\.kubernetes\.pod\.namespace: dummy/,
+    },
+    {
+      name: 'the peers of one NetworkPolicy rule share its lens',
+      lesson: 'lock-the-database',
+      files: () => [{ name: 'peers.yaml', text: PEERS }],
+      file: 'peers.yaml',
+      rule: 'NetworkPolicy db/peers spec.ingress[0]',
+      counts: { allowed: 2, 'default-deny': 2 },
+      flows: {
+        allowed: [
+          'db/flask-app → db/postgres 5432/TCP allowed',
+          'dummy/debug → db/postgres 5432/TCP allowed',
+        ],
+      },
+      yaml: /- from:/,
+    },
+    {
+      name: 'a request refused at L7 counts on the rule whose HTTP rules refused it',
+      lesson: 'only-get-root',
+      commands: [
+        DEV_CURL('-X POST http://flask-app-service.db/'),
+        DEV_CURL('http://flask-app-service.db/'),
+      ],
+      file: 'policy.yaml',
+      rule: 'spec.ingress[0]',
+      counts: { 'l7-refused': 1 },
+      flows: {
+        'l7-refused': ['dev/debug → db/flask-app 5000/TCP POST / refused at L7 · seen 1×'],
+      },
+      yaml: /- toPorts:/,
+    },
+    {
+      name: 'an allowed request counts on the rule whose HTTP rule matched it',
+      lesson: 'only-get-root',
+      commands: [DEV_CURL('http://flask-app-service.db/')],
+      file: 'policy.yaml',
+      rule: 'spec.ingress[0]',
+      counts: { 'l7-refused': 0 },
+      flows: { allowed: ['dev/debug → db/flask-app 5000/TCP GET / allowed · seen 1×'] },
+      yaml: /- toPorts:/,
+    },
+    {
+      name: 'the DNS lookups and the fqdn connection count on their own rules',
+      lesson: 'netperf-egress-by-dns-name',
+      commands: [TEST_POD_CURL('https://twitter.com')],
+      file: 'policy.yaml',
+      rule: 'spec.egress[1]',
+      counts: { allowed: 1 },
+      flows: { allowed: ['default/test-pod → twitter.com 443/TCP allowed · seen 1×'] },
+      yaml: /- toFQDNs:/,
+    },
+  ];
+
+  it.each(cases)('$name', (c) => {
+    const { p, text } = onLesson(c.lesson, c.files);
+    for (const command of c.commands ?? []) p.run(command);
+    const lenses = p.ruleFlows(c.file);
+    const lens = lensOf(lenses, c.rule);
+    expect(lens.counts).toMatchObject(c.counts);
+    for (const [effect, expected] of Object.entries(c.flows))
+      expect(flowsWith(lens, effect as RuleEffect)).toEqual(expect.arrayContaining(expected!));
+    expect(yamlAt(text, lens).trimStart()).toMatch(c.yaml);
+    expect(lens).toMatchObject({ file: c.file, truncated: false, partial: false });
+    expect(structuredClone(lenses)).toEqual(lenses);
+  });
+
+  it('lists the rules of a file in order, with what explains each flow', () => {
+    const { p } = onLesson('only-get-root');
+    const rows = runFlows(p, DEV_CURL('-X POST http://flask-app-service.db/'));
+    const lenses = p.ruleFlows('policy.yaml');
+    expect(lenses.map((l) => l.label)).toEqual([
+      'CiliumNetworkPolicy db/l7-rule spec.ingress[0]',
+      'CiliumNetworkPolicy db/l7-rule spec.ingress[1]',
+    ]);
+    const refused = lenses[0]!.flows.find((f) => f.effect === 'l7-refused')!;
+    // Listed first, with the newest record of the attempt to explain it by.
+    expect(lenses[0]!.flows[0]).toBe(refused);
+    expect(refused.seq).toBe(rows.at(-1)!.seq);
+    expect(p.explainFlow(refused.seq!)?.rules[0]?.role).toBe('l7-refused');
+    const possible = lenses[1]!.flows[0]!;
+    expect(possible).toMatchObject({
+      observed: 0,
+      pods: {
+        from: expect.stringMatching(/^monitoring\/prometheus/),
+        to: expect.stringMatching(/^db\/flask-app-/),
+      },
+      edge: 'workload:monitoring/prometheus|workload:db/flask-app|5000/TCP|possible',
+    });
+    expect(p.ruleFlows('cluster/cluster.yaml')).toEqual([]);
+    expect(p.ruleFlows('no-such-file.yaml')).toEqual([]);
+  });
+
+  it('follows edits and new flows', () => {
+    const { p, lesson } = onLesson('lock-the-database');
+    const before = lensOf(p.ruleFlows('policy.yaml'), 'spec.ingress[0]');
+    expect(before.flows.every((f) => f.observed === 0)).toBe(true);
+    p.run(DUMMY_NC);
+    expect(lensOf(p.ruleFlows('policy.yaml'), 'spec.ingress[0]').flows[0]?.observed).toBe(2);
+    p.setFile('policy.yaml', '# nothing\n');
+    expect(p.ruleFlows('policy.yaml')).toEqual([]);
+    p.setFile('policy.yaml', lesson.solution[0]!.text.replace('app: flask-app', 'app: debug'));
+    const after = lensOf(p.ruleFlows('policy.yaml'), 'spec.ingress[0]');
+    expect(flowsWith(after, 'allowed')).toEqual(['db/debug → db/postgres 5432/TCP allowed']);
+  });
+
+  it('caps the pairs it tries and the flows it lists, and says so', () => {
+    const lesson = lessons.find((l) => l.id === 'lock-the-database')!.lesson!;
+    const world = new SimWorld({
+      files: [
+        ...lesson.cluster.map((f) => ({ name: `cluster/${f.name}`, text: f.text })),
+        ...lesson.solution,
+      ],
+    });
+    const full = computeRuleFlows(world).get('policy.yaml')![0]!;
+    expect(full).toMatchObject({ truncated: false, partial: false });
+    const capped = computeRuleFlows(world, { pairs: 2, flowsPerRule: 1 }).get('policy.yaml')![0]!;
+    expect(capped).toMatchObject({ truncated: false, partial: true });
+    expect(capped.counts['default-deny'] + capped.counts.allowed).toBeLessThan(4);
+    const listed = computeRuleFlows(world, { pairs: 1000, flowsPerRule: 2 }).get(
+      'policy.yaml',
+    )![0]!;
+    expect(listed).toMatchObject({ truncated: true, partial: false, counts: full.counts });
+    expect(listed.flows).toEqual(full.flows.slice(0, 2));
   });
 });

@@ -7,11 +7,11 @@ import { recordHistory } from '../sim/shell/state.ts';
 import { readTraffic } from '../sim/traffic.ts';
 import { SimWorld } from '../sim/world.ts';
 import { runChecks, type CheckResult } from '../lessons/checks.ts';
-import type { Check } from '../lessons/model.ts';
+import type { Check, LessonProbe } from '../lessons/model.ts';
 import { GraphBuilder } from '../sim/graph.ts';
-import { describeRule } from '../engine/explain.ts';
 import { readHubbleJson } from '../engine/flows/import.ts';
 import { policiesFromFlows } from '../engine/generate/policies.ts';
+import type { Flow } from '../engine/flows/model.ts';
 import type {
   Completion,
   GeneratedPolicies,
@@ -21,14 +21,47 @@ import type {
   LoadRequest,
   LoadResult,
   PlaygroundApi,
+  RuleLens,
   RunResponse,
 } from './api.ts';
 import { completeLine, type CompletionContext } from './complete.ts';
+import { explanationOf, subjectOf } from './explanation.ts';
+import { computeRuleFlows, isLookupFlow } from './rule-flows.ts';
+
+/** The pods, port and protocol of a flow's connection, as its client opened it. */
+function connectionOf(
+  flow: Flow,
+): { from?: string; to?: string; port: number; protocol: 'TCP' | 'UDP' | 'SCTP' } | null {
+  const reply = flow.is_reply === true;
+  const [client, server] = reply
+    ? [flow.destination, flow.source]
+    : [flow.source, flow.destination];
+  const l4 = flow.l4 as Partial<
+    Record<'TCP' | 'UDP' | 'SCTP', { source_port: number; destination_port: number }>
+  >;
+  for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
+    const p = l4[protocol];
+    if (!p) continue;
+    const pod = (ep: typeof client) =>
+      ep.pod_name && ep.namespace ? `${ep.namespace}/${ep.pod_name}` : undefined;
+    const from = pod(client);
+    const to = pod(server);
+    return {
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      port: reply ? p.source_port : p.destination_port,
+      protocol,
+    };
+  }
+  return null;
+}
 
 export class Playground implements PlaygroundApi {
   private session = new TerminalSession(new SimWorld());
   private graph = new GraphBuilder();
   private revision = 0;
+  /** Rule lenses of the last computation and what they were computed from. */
+  private lensCache: { key: readonly unknown[]; byFile: Map<string, RuleLens[]> } | null = null;
 
   setFile(name: string, text: string, steps?: { checks: Check[] }[]): EngineState {
     this.session.world.setFile(name, text);
@@ -43,18 +76,55 @@ export class Playground implements PlaygroundApi {
 
   explain(from: string, to: string, port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Explanation {
     const r = this.session.world.engine.probe({ id: 'explain', from, to, port, protocol });
-    const origins = [...(r.egress?.rules ?? []), ...(r.ingress?.rules ?? [])];
-    // A default deny has no deciding rule: point at the rules that switched it on.
-    if (origins.length === 0 && r.verdict === 'denied')
-      origins.push(
-        ...(r.egress?.allowed === false ? (r.egress.enforcedBy ?? []) : []),
-        ...(r.ingress?.enforcedBy ?? []),
-      );
-    return {
-      verdict: r.verdict,
-      reason: r.reason,
-      rules: origins.map((o) => ({ ...o.range, label: describeRule(o) })),
-    };
+    return explanationOf(r, subjectOf(r, { from, to }));
+  }
+
+  explainProbe(probe: LessonProbe): Explanation {
+    const r = this.session.world.engine.probe({ id: 'explain', ...probe });
+    return explanationOf(r, subjectOf(r, probe));
+  }
+
+  explainFlow(seq: number): Explanation | null {
+    const world = this.session.world;
+    const logged = world.flows.at(seq);
+    if (!logged) return null;
+    const cause = logged.cause;
+    if (!cause) {
+      // Without the attempt behind it, a flow between two pods is still a connection to decide.
+      const c = connectionOf(logged.flow);
+      if (c?.from && c.to) return this.explain(c.from, c.to, c.port, c.protocol);
+      return {
+        verdict: logged.flow.verdict === 'DROPPED' ? 'denied' : 'allowed',
+        reason:
+          'Hubble logged this flow without the connection attempt behind it, so there is no rule to show.',
+        rules: [],
+      };
+    }
+    const r = world.engine.probe(cause.probe);
+    const lookup = r.lookup?.query;
+    const isLookup = lookup !== undefined && isLookupFlow(logged.flow, lookup);
+    const part = isLookup ? lookup : r;
+    const then = isLookup ? cause.lookupVerdict : cause.verdict;
+    const ex = explanationOf(part, subjectOf(part, cause.probe));
+    if (then !== undefined && then !== part.verdict)
+      ex.note = `Hubble logged it as ${then}; under the policies as they are now it is ${part.verdict}.`;
+    return ex;
+  }
+
+  ruleFlows(file: string): RuleLens[] {
+    const world = this.session.world;
+    const engine = world.engine;
+    // Everything the lenses depend on: the policies, the cluster and the flow log.
+    const key = [
+      engine.cluster,
+      world.flows.sequence,
+      world.flows.all().length,
+      ...engine.policies,
+    ];
+    const cached = this.lensCache;
+    if (!cached || cached.key.length !== key.length || cached.key.some((k, i) => k !== key[i]))
+      this.lensCache = { key, byFile: computeRuleFlows(world) };
+    return this.lensCache!.byFile.get(file) ?? [];
   }
 
   checks(steps: { checks: Check[] }[]): CheckResult[][] {
@@ -92,6 +162,7 @@ export class Playground implements PlaygroundApi {
     for (const f of request.workspace ?? []) world.workspace.set(f.name, f.text);
     this.session = new TerminalSession(world);
     this.graph = new GraphBuilder();
+    this.lensCache = null;
     for (const line of request.history ?? []) recordHistory(this.session.shell, line);
     return traffic.problems.length > 0
       ? { prompt: this.session.prompt, problems: traffic.problems }

@@ -39,6 +39,9 @@ function fakeBackend(delay: (method: string, arg: unknown) => number | null): ()
         explain: (f, t, port, proto) => later('explain', f, () => p.explain(f, t, port, proto)),
         importFlows: (text) => later('importFlows', text, () => p.importFlows(text)),
         generatePolicies: (o) => later('generatePolicies', o, () => p.generatePolicies(o)),
+        explainFlow: (seq) => later('explainFlow', seq, () => p.explainFlow(seq)),
+        explainProbe: (probe) => later('explainProbe', probe, () => p.explainProbe(probe)),
+        ruleFlows: (file) => later('ruleFlows', file, () => p.ruleFlows(file)),
       },
       terminate: () => {},
     };
@@ -62,6 +65,21 @@ describe('latest wins', () => {
     expect(second).not.toBeNull();
     expect(client.lastState).toBe(second);
     expect(shown.at(-1)).toBe(second);
+  });
+});
+
+describe('rule flows', () => {
+  test('an answer an edit overtook comes back as null', async () => {
+    const client = new ResilientPlayground({
+      start: fakeBackend((m) => (m === 'ruleFlows' ? 30 : 1)),
+    });
+    await client.load({ files: [{ name: 'cluster.yaml', text: CLUSTER }] });
+    await client.setFile('policy.yaml', policy(1));
+    const stale = client.ruleFlows('policy.yaml');
+    await client.setFile('policy.yaml', policy(2));
+    expect(await stale).toBeNull();
+    const fresh = await client.ruleFlows('policy.yaml');
+    expect(fresh?.map((l) => l.label)).toEqual(['CiliumNetworkPolicy shop/p2 spec.ingress[0]']);
   });
 });
 

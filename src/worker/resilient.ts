@@ -172,6 +172,29 @@ export class ResilientPlayground {
     return this.call((api) => api.generatePolicies(options), BULK_TIMEOUT_MS);
   }
 
+  explainFlow(seq: number) {
+    return this.call((api) => api.explainFlow(seq));
+  }
+
+  explainProbe(probe: Parameters<PlaygroundApi['explainProbe']>[0]) {
+    return this.call((api) => api.explainProbe(probe));
+  }
+
+  /**
+   * The rules of a file with the flows each decided. Resolves to null when an edit arrived while
+   * it was computed (its ranges would be stale) or the worker had to be replaced.
+   */
+  async ruleFlows(file: string): Promise<ReturnType<PlaygroundApi['ruleFlows']> | null> {
+    const ticket = this.latestEdit;
+    try {
+      const lenses = await this.call((api) => api.ruleFlows(file));
+      return ticket === this.latestEdit ? lenses : null;
+    } catch (err) {
+      if (err instanceof Timeout) return null;
+      throw err;
+    }
+  }
+
   checks(steps: Parameters<PlaygroundApi['checks']>[0]) {
     return this.call((api) => api.checks(steps));
   }

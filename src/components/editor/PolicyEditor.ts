@@ -1,6 +1,6 @@
 /**
  * The policy editor: Monaco with the policy schemas, several files in tabs, engine diagnostics as
- * markers and "show rule" highlighting. This module is small and free of Monaco; Monaco (with its
+ * markers, "show rule" highlighting and code lenses over rules. This module is small and free of Monaco; Monaco (with its
  * workers and the YAML language service) is fetched by `mountPolicyEditor` the first time an
  * editor mounts.
  */
@@ -30,6 +30,26 @@ export interface RevealOptions {
   focus?: boolean;
 }
 
+/** A code lens: a line of text drawn above a range of a file. */
+export interface EditorLens {
+  /** Where it belongs; it is drawn above `startLine`. */
+  range: RevealRange;
+  title: string;
+  /** Shown when the pointer rests on it. */
+  tooltip?: string;
+  /** Called when the lens is clicked; without it the lens is plain text. */
+  select?(): void;
+}
+
+/**
+ * Where code lenses come from. Monaco asks only for the file shown, once edits have settled for a
+ * moment, and again after `refreshLenses`.
+ */
+export interface LensSource {
+  /** The lenses of a file; null keeps the ones shown (e.g. an answer an edit made stale). */
+  provide(file: string): Promise<readonly EditorLens[] | null>;
+}
+
 export interface PolicyEditorOptions {
   files: EditorFile[];
   /** Called after every edit of a file with its whole new text (not for `setFiles`). */
@@ -43,6 +63,8 @@ export interface PolicyEditorOptions {
   theme?: EditorTheme;
   /** How long `reveal` keeps its highlight, in milliseconds (default 3000). */
   revealHighlightMs?: number;
+  /** Code lenses over the text (e.g. what each rule allowed and denied). */
+  lenses?: LensSource;
 }
 
 export interface PolicyEditor {
@@ -56,6 +78,8 @@ export interface PolicyEditor {
   getFiles(): EditorFile[];
   /** Shows a file's tab; returns false when there is no such file. */
   showFile(name: string): boolean;
+  /** Asks the lens source again (its data changed without an edit, e.g. new flows). */
+  refreshLenses(): void;
   /** The name of the file shown. */
   readonly activeFile: string | undefined;
   /** The Monaco editor, for what this API does not cover. */
@@ -321,6 +345,86 @@ export async function mountPolicyEditor(
 
   showActiveModel();
 
+  /** A range given by the page, clamped to the model's text. */
+  function rangeIn(model: Monaco.editor.ITextModel, range: RevealRange): Monaco.Range {
+    const startLine = Math.min(Math.max(1, Math.trunc(range.startLine)), model.getLineCount());
+    const endLine = Math.min(
+      Math.max(startLine, Math.trunc(range.endLine ?? startLine)),
+      model.getLineCount(),
+    );
+    return model.validateRange(
+      new monaco.Range(
+        startLine,
+        range.startColumn ?? 1,
+        endLine,
+        range.endColumn ?? model.getLineMaxColumn(endLine),
+      ),
+    );
+  }
+
+  function fileOf(model: Monaco.editor.ITextModel): string | undefined {
+    for (const [name, m] of models) if (m === model) return name;
+    return undefined;
+  }
+
+  // Code lenses: one provider for this editor's models; clicking a lens runs one command with the
+  // lens's key, which maps to its `select`.
+  const lensDisposables: Monaco.IDisposable[] = [];
+  const lensesChanged = new monaco.Emitter<Monaco.languages.CodeLensProvider>();
+  const lensSource = options.lenses;
+  let lensProvider: Monaco.languages.CodeLensProvider | undefined;
+  if (lensSource) {
+    const commandId = `${id}.select-lens`;
+    const actions = new Map<string, () => void>();
+    const lastLenses = new Map<string, readonly EditorLens[]>();
+    let lensCount = 0;
+    const provider: Monaco.languages.CodeLensProvider = {
+      onDidChange: lensesChanged.event,
+      async provideCodeLenses(model, token) {
+        const file = fileOf(model);
+        if (file === undefined) return null;
+        let lenses: readonly EditorLens[] | null = null;
+        try {
+          lenses = await lensSource.provide(file);
+        } catch {
+          // The source failed (a restarted worker): keep what is shown.
+        }
+        if (token.isCancellationRequested || model.isDisposed()) return null;
+        lenses ??= lastLenses.get(file) ?? [];
+        lastLenses.set(file, lenses);
+        const keys: string[] = [];
+        return {
+          lenses: lenses.map((lens) => {
+            const key = `${++lensCount}`;
+            if (lens.select) {
+              actions.set(key, lens.select);
+              keys.push(key);
+            }
+            return {
+              range: rangeIn(model, lens.range),
+              command: {
+                id: lens.select ? commandId : '',
+                title: lens.title,
+                ...(lens.tooltip !== undefined ? { tooltip: lens.tooltip } : {}),
+                arguments: [key],
+              },
+            };
+          }),
+          dispose() {
+            for (const key of keys) actions.delete(key);
+          },
+        };
+      },
+    };
+    lensProvider = provider;
+    lensDisposables.push(
+      monaco.languages.registerCodeLensProvider({ language: 'yaml', scheme: 'file' }, provider),
+      monaco.editor.registerCommand(commandId, (_accessor: unknown, key: unknown) => {
+        if (typeof key === 'string') actions.get(key)?.();
+      }),
+    );
+  }
+
   let revealDecorations: Monaco.editor.IEditorDecorationsCollection | undefined;
   let revealTimer: ReturnType<typeof setTimeout> | undefined;
   const highlightMs = options.revealHighlightMs ?? 3000;
@@ -348,19 +452,7 @@ export async function mountPolicyEditor(
       if (!model) return;
       clearReveal();
       switchTo(file);
-      const startLine = Math.min(Math.max(1, Math.trunc(range.startLine)), model.getLineCount());
-      const endLine = Math.min(
-        Math.max(startLine, Math.trunc(range.endLine ?? startLine)),
-        model.getLineCount(),
-      );
-      const target = model.validateRange(
-        new monaco.Range(
-          startLine,
-          range.startColumn ?? 1,
-          endLine,
-          range.endColumn ?? model.getLineMaxColumn(endLine),
-        ),
-      );
+      const target = rangeIn(model, range);
       editor.setSelection(
         new monaco.Selection(
           target.startLineNumber,
@@ -421,11 +513,16 @@ export async function mountPolicyEditor(
     showFile(name) {
       return switchTo(name);
     },
+    refreshLenses() {
+      if (lensProvider && !disposed) lensesChanged.fire(lensProvider);
+    },
     dispose() {
       if (disposed) return;
       disposed = true;
       clearReveal();
       unwatchTheme();
+      for (const d of lensDisposables) d.dispose();
+      lensesChanged.dispose();
       panel.removeEventListener('beforeinput', onBeforeInput, true);
       editor.dispose();
       for (const name of [...models.keys()]) dropModel(name);

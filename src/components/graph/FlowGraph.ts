@@ -57,6 +57,10 @@ export interface FlowGraphHandle {
   update(data: GraphData, opts?: FlowGraphUpdateOptions): Promise<void>;
   /** Zooms and pans so the whole graph is visible. */
   fit(): void;
+  /** Selects an edge by id without calling `onSelectEdge`; false when it is not drawn. */
+  selectEdge(id: string): boolean;
+  /** Selects a row of the flow table by `FlowRow.seq` without calling `onSelectFlow`. */
+  selectFlow(seq: number): boolean;
   dispose(): void;
 }
 
@@ -780,6 +784,15 @@ export function mountFlowGraph(
     fit() {
       interacted = false;
       fit();
+    },
+    selectEdge(id) {
+      if (!data || !visibleEdges(data).some((e) => e.id === id)) return false;
+      selectedId = id;
+      refreshSelection();
+      return true;
+    },
+    selectFlow(seq) {
+      return flowTable?.select(seq) ?? false;
     },
     dispose() {
       renderSeq++;

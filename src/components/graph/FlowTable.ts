@@ -32,6 +32,11 @@ export interface FlowTableHandle {
   update(rows: readonly FlowRow[]): void;
   /** Changes filters as if typed into the controls. */
   setFilter(filter: Partial<FlowFilter>): void;
+  /**
+   * Marks the flow with this `seq` as selected and scrolls it into view, without calling
+   * `onSelectFlow`; false when no row shown has it (filtered out, or not in the table).
+   */
+  select(seq: number): boolean;
   dispose(): void;
 }
 
@@ -374,6 +379,22 @@ export function mountFlowTable(
     },
     setFilter(next) {
       applyFilter(next);
+    },
+    select(seq) {
+      const index = filtered.findIndex((r) => r.seq === seq);
+      if (index < 0) return false;
+      selectedSeq = seq;
+      activeSeq = seq;
+      const target = scrollToRow(
+        index,
+        scroller.scrollTop,
+        scroller.clientHeight,
+        rowHeight,
+        headerHeight(),
+      );
+      if (target !== null) scroller.scrollTop = target;
+      renderNow();
+      return true;
     },
     dispose() {
       abort.abort();

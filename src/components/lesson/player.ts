@@ -10,7 +10,8 @@ import type { Lesson, LessonFile } from '../../lessons/model.ts';
 import type { CheckResult } from '../../lessons/checks.ts';
 import type { EngineState } from '../../worker/api.ts';
 import { loadHistory } from '../terminal/history.ts';
-import { showRule, type RuleRevealer } from './show-rule.ts';
+import { lensInputsChanged, renderRuleFlows, ruleLensSource, showRuleFlow } from './rule-lens.ts';
+import { showCheck, showFlow, showRule, type RuleRevealer } from './show-rule.ts';
 
 interface Saved {
   files: LessonFile[];
@@ -213,6 +214,7 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
     import('../graph/FlowGraph.ts'),
   ]);
   const explainOut = root.querySelector<HTMLElement>('[data-role="explain"]');
+  const ruleFlowsEl = root.querySelector<HTMLElement>('[data-role="rule-flows"]');
   let lastGraph: EngineState['graph'] | undefined;
   const ui: { editor?: RuleRevealer } = {};
   const graph = mountFlowGraph(graphEl, {
@@ -220,7 +222,34 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
       if (explainOut)
         void showRule(edge, lastGraph, (...a) => playground.explain(...a), ui.editor, explainOut);
     },
+    onSelectFlow: (row) => {
+      if (explainOut)
+        void showFlow(row, (seq) => playground.explainFlow(seq), ui.editor, explainOut);
+    },
   });
+  // "Show rule" for a check: its probe, explained under the current policies.
+  for (const button of root.querySelectorAll<HTMLButtonElement>('[data-explain-check]'))
+    button.addEventListener('click', () => {
+      const id = button.dataset['explainCheck'];
+      const check = lesson.steps.flatMap((s) => s.checks).find((c) => c.id === id);
+      if (check && explainOut)
+        void showCheck(check, (probe) => playground.explainProbe(probe), ui.editor, explainOut);
+    });
+  const lenses = ruleLensSource(
+    (file) => playground.ruleFlows(file),
+    (lens) => {
+      if (!ruleFlowsEl || !explainOut) return;
+      renderRuleFlows(ruleFlowsEl, lens, (flow) => {
+        void showRuleFlow(flow, {
+          explain: (...a) => playground.explain(...a),
+          explainFlow: (seq) => playground.explainFlow(seq),
+          editor: ui.editor,
+          out: explainOut,
+          graph,
+        });
+      });
+    },
+  );
   let edits = 0;
   // Only the checks cross to the worker with each edit, not the steps' prose.
   const stepChecks = lesson.steps.map((step) => ({ checks: step.checks }));
@@ -231,6 +260,7 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
       ...learnerFiles.map((f) => ({ name: f.name, text: f.text })),
       ...lesson.cluster.map((f) => ({ name: `cluster/${f.name}`, text: f.text, readOnly: true })),
     ],
+    lenses,
     onChange: (name, text) => {
       if (name.startsWith('cluster/')) return;
       // Timed for the site benchmark: from the edit to graph, markers and checks updated in the
@@ -251,9 +281,11 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
   });
   ui.editor = editor;
   applyState = (state) => {
+    const before = lastGraph;
     lastGraph = state.graph;
     editor.setMarkers(state.diagnostics);
     drawn = graph.update(state.graph);
+    if (lensInputsChanged(before, state.graph)) editor.refreshLenses();
   };
   if (playground.lastState) applyState(playground.lastState);
   await refreshChecks();

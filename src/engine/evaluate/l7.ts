@@ -17,7 +17,7 @@ import { normaliseName, selectorMatches, type NameSelector } from '../l7/dns.ts'
 import { httpRuleMatches, type HttpRequest, type HttpRule } from '../l7/http.ts';
 import { kafkaRuleMatches, type KafkaRequest, type KafkaRule } from '../l7/kafka.ts';
 import type { RuleOrigin } from '../policy/model.ts';
-import type { CiliumVersion, Direction } from '../types.ts';
+import type { CiliumVersion, Direction, SourceRange } from '../types.ts';
 import { hasBehaviour } from '../versions.ts';
 import type { DirectionDecision } from './decide.ts';
 
@@ -30,6 +30,16 @@ export interface L7RuleRef<R> {
   /** Index of the `toPorts` entry within the rule and of the L7 rule within its list. */
   portIndex: number;
   index: number;
+  /** Where the L7 rule is written, when known. */
+  range?: SourceRange;
+}
+
+/** An L7 rule that matched a request: its policy rule, path and place. */
+export interface L7Match {
+  origin: RuleOrigin;
+  /** `toPorts[0].rules.http[1]`, relative to the policy rule. */
+  path: string;
+  range?: SourceRange;
 }
 
 /** The L7 rules that apply to one direction of one connection. */
@@ -55,6 +65,8 @@ export interface L7Check {
   allowedBy: RuleOrigin[];
   /** The L7 rule paths that matched, e.g. `rules.http[1]`. */
   matched: string[];
+  /** The same rules with their policy rule and place. */
+  matchedRules: L7Match[];
   set: L7Set;
 }
 
@@ -103,14 +115,18 @@ export function l7SetOf(d: DirectionDecision, version: CiliumVersion): L7Set {
       for (const p of protocols) if (!set.protocols.includes(p)) set.protocols.push(p);
       if (!m.enforces && wildcardDefaultAllow) pushUnique(set.wildcardBy, m.origin);
       const list = (k: L7Protocol) => (Array.isArray(l7[k]) ? (l7[k] as unknown[]) : []);
+      const ref = (k: L7Protocol, index: number) => {
+        const range = entry.l7Ranges?.[k]?.[index];
+        return { origin: m.origin, portIndex, index, ...(range ? { range } : {}) };
+      };
       list('http').forEach((r, index) => {
-        if (isObj(r)) set.http.push({ rule: r as HttpRule, origin: m.origin, portIndex, index });
+        if (isObj(r)) set.http.push({ rule: r as HttpRule, ...ref('http', index) });
       });
       list('dns').forEach((r, index) => {
-        if (isObj(r)) set.dns.push({ rule: r as NameSelector, origin: m.origin, portIndex, index });
+        if (isObj(r)) set.dns.push({ rule: r as NameSelector, ...ref('dns', index) });
       });
       list('kafka').forEach((r, index) => {
-        if (isObj(r)) set.kafka.push({ rule: r as KafkaRule, origin: m.origin, portIndex, index });
+        if (isObj(r)) set.kafka.push({ rule: r as KafkaRule, ...ref('kafka', index) });
       });
     }
   }
@@ -125,18 +141,22 @@ function check<R>(
   matches: (r: R) => boolean,
 ): L7Check {
   const base = { direction: set.direction, set };
-  if (!set.proxied) return { ...base, allowed: true, allowedBy: [], matched: [] };
+  const none = { matched: [], matchedRules: [] };
+  if (!set.proxied) return { ...base, allowed: true, allowedBy: [], ...none };
   const allowedBy: RuleOrigin[] = [];
   const matched: string[] = [];
+  const matchedRules: L7Match[] = [];
   for (const ref of refs) {
     if (matches(ref.rule)) {
       pushUnique(allowedBy, ref.origin);
-      matched.push(`toPorts[${ref.portIndex}].rules.${kind}[${ref.index}]`);
+      const path = `toPorts[${ref.portIndex}].rules.${kind}[${ref.index}]`;
+      matched.push(path);
+      matchedRules.push({ origin: ref.origin, path, ...(ref.range ? { range: ref.range } : {}) });
     }
   }
-  if (allowedBy.length > 0) return { ...base, allowed: true, allowedBy, matched };
-  if (set.wildcard) return { ...base, allowed: true, allowedBy: [...set.wildcardBy], matched: [] };
-  return { ...base, allowed: false, allowedBy: [], matched: [] };
+  if (allowedBy.length > 0) return { ...base, allowed: true, allowedBy, matched, matchedRules };
+  if (set.wildcard) return { ...base, allowed: true, allowedBy: [...set.wildcardBy], ...none };
+  return { ...base, allowed: false, allowedBy: [], ...none };
 }
 
 /** An HTTP request at one proxy. */

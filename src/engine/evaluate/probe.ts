@@ -539,7 +539,14 @@ function throughProxies(
     if (!set || !set.proxied) continue;
     if (kind === 'dns' && dir === 'ingress') continue; // DNS rules exist on egress only (§45)
     if (!set.protocols.includes(kind)) {
-      const c: L7Check = { direction: dir, allowed: false, allowedBy: [], matched: [], set };
+      const c: L7Check = {
+        direction: dir,
+        allowed: false,
+        allowedBy: [],
+        matched: [],
+        matchedRules: [],
+        set,
+      };
       out[dir] = c;
       out.refusedBy = dir;
       out.why = `the port is redirected to the ${dir} ${PROXY_NAME[set.protocols[0] ?? 'http']}, which cannot parse ${kind.toUpperCase()}`;

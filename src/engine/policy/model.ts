@@ -42,6 +42,8 @@ export interface PortRule {
   /** The `rules` block as written, for the L7 stage; null when absent. */
   l7: Record<string, unknown> | null;
   range: SourceRange;
+  /** Where each L7 rule of `l7` is written, per protocol in list order (for "show rule"). */
+  l7Ranges?: Partial<Record<'http' | 'dns' | 'kafka', SourceRange[]>>;
 }
 
 export interface CidrSpec {

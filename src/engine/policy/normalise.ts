@@ -698,7 +698,8 @@ function normaliseCilium(
             if (portList.length === 0) ports.push({ port: 0, endPort: 0, protocol: 'ANY' });
             const l7 = isObj(entry.rules) ? entry.rules : null;
             if (l7) checkL7(rep, entry, l7, ep, direction, version);
-            toPorts!.push({ ports, l7, range: rep.range(ep) });
+            const l7Ranges = l7 ? l7RangesOf(rep, l7, ep) : undefined;
+            toPorts!.push({ ports, l7, range: rep.range(ep), ...(l7Ranges ? { l7Ranges } : {}) });
           });
           if (!hasBehaviour(version, 'toservices-with-toports') && arr(rule.toServices).length > 0)
             rep.add(
@@ -787,6 +788,16 @@ function checkFqdnSelector(rep: Reporter, sel: Obj, path: FieldPath, toFqdns: bo
       [...path, 'matchPattern'],
       `invalid matchPattern "${pattern}": only letters, digits, '-', '_' and '*' in labels separated by single dots are allowed`,
     );
+}
+
+/** The place of every L7 rule in a `rules` block, per protocol, for pointing at the one that decided. */
+function l7RangesOf(rep: Reporter, l7: Obj, path: FieldPath): PortRule['l7Ranges'] {
+  const out: NonNullable<PortRule['l7Ranges']> = {};
+  for (const k of ['http', 'dns', 'kafka'] as const) {
+    const list = arr(l7[k]);
+    if (list.length > 0) out[k] = list.map((_, i) => rep.range([...path, 'rules', k, i]));
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /**
