@@ -37,6 +37,10 @@ test('lesson 2 is solved by typing the policy into the editor', async ({ page })
   // The edit turned the edge red and marked it as flipped.
   await expect(debugToDb).toHaveClass(/edge--denied/);
   await expect(debugToDb).toHaveClass(/edge--flipped/);
+  // The what-if list says the same in words.
+  await expect(page.getByRole('region', { name: 'What the last edit changed' })).toContainText(
+    'now denied: dummy/debug → db/postgres 5432/TCP',
+  );
 
   // A command from the instructions runs in the terminal.
   const terminal = page.getByRole('region', { name: 'Terminal' });

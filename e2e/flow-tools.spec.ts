@@ -1,0 +1,77 @@
+import { expect, test } from '@playwright/test';
+import { watchProblems } from './support.ts';
+
+/** One `hubble observe -o json` line from a cluster the playground does not have. */
+const EXPORT = JSON.stringify({
+  flow: {
+    time: '2026-05-04T10:00:00Z',
+    verdict: 'FORWARDED',
+    IP: { source: '10.0.1.5', destination: '10.0.2.9', ipVersion: 'IPv4' },
+    l4: { TCP: { source_port: 51234, destination_port: 8080, flags: { SYN: true } } },
+    source: {
+      identity: 31337,
+      namespace: 'prod',
+      labels: ['k8s:app=checkout', 'k8s:io.kubernetes.pod.namespace=prod'],
+      pod_name: 'checkout-7d9f8b6c5d-x2x9q',
+      workloads: [{ name: 'checkout', kind: 'Deployment' }],
+    },
+    destination: {
+      identity: 4242,
+      namespace: 'prod',
+      labels: ['k8s:app=payments'],
+      pod_name: 'payments-0',
+    },
+    Type: 'L3_L4',
+    is_reply: false,
+    Summary: 'TCP Flags: SYN',
+  },
+});
+
+test('policies written from the terminal traffic, and flows imported from a real cluster', async ({
+  page,
+}) => {
+  const problems = watchProblems(page);
+  await page.goto('/playground/');
+  await expect(page.locator('#playground')).toHaveAttribute('data-state', 'ready', {
+    timeout: 30_000,
+  });
+  const terminal = page.getByRole('region', { name: 'Terminal' });
+  await terminal.click();
+  await page.keyboard.type(
+    'kubectl exec debug -n dummy -- nc -v -z -w 2 postgres-0.mydb-service.db 5432\n',
+  );
+  await expect(terminal).toContainText('open', { timeout: 10_000 });
+
+  const tools = page.locator('[data-role="flow-tools"]');
+  await tools.locator('summary').click();
+  await tools
+    .getByRole('button', { name: 'Write least-privilege policies from the flows' })
+    .click();
+  const status = tools.locator('[data-role="flow-tools-status"]');
+  await expect(status).toContainText(
+    /\d+ polic(y|ies) from \d+ connections? in generated-policies\.yaml/,
+  );
+  const editor = page.getByRole('region', { name: 'Policy editor' });
+  await expect(editor.getByRole('tab', { name: /generated-policies\.yaml/ })).toBeVisible();
+  await expect(editor.locator('.view-lines')).toContainText('kind: CiliumNetworkPolicy');
+  // Applied at once: the connection that was seen still opens.
+  await terminal.click();
+  await page.keyboard.type(
+    'kubectl exec debug -n dummy -- nc -v -z -w 2 postgres-0.mydb-service.db 5432\n',
+  );
+  await expect(terminal).toContainText(/open[\s\S]*open/, { timeout: 10_000 });
+
+  await tools.locator('[data-role="import-flows"]').setInputFiles({
+    name: 'flows.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(`${EXPORT}\n`),
+  });
+  await expect(status).toContainText('Imported 1 flow from flows.json');
+  await expect(
+    page.locator(
+      'svg [data-edge-id="workload:prod/checkout|workload:prod/payments|8080/TCP|observed"]',
+    ),
+  ).toHaveCount(1);
+  await expect(page.getByRole('region', { name: 'Flows' })).toContainText('prod/payments-0');
+  expect(problems).toEqual([]);
+});
