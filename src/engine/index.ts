@@ -22,3 +22,8 @@ export {
 } from './explain.ts';
 export { diffEngines, l7Label } from './diff/diff.ts';
 export type { DiffOptions, FlowChange, FlowDiff, FlowState } from './diff/diff.ts';
+export { lint } from './lint/index.ts';
+export type { LintFix, LintSeverity, LintWarning } from './lint/model.ts';
+export { policiesFromFlows } from './generate/policies.ts';
+export type { GenerateOptions, GenerateResult } from './generate/policies.ts';
+export { readHubbleJson } from './flows/import.ts';
