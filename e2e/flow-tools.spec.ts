@@ -1,31 +1,9 @@
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { watchProblems } from './support.ts';
 
 /** One `hubble observe -o json` line from a cluster the playground does not have. */
-const EXPORT = JSON.stringify({
-  flow: {
-    time: '2026-05-04T10:00:00Z',
-    verdict: 'FORWARDED',
-    IP: { source: '10.0.1.5', destination: '10.0.2.9', ipVersion: 'IPv4' },
-    l4: { TCP: { source_port: 51234, destination_port: 8080, flags: { SYN: true } } },
-    source: {
-      identity: 31337,
-      namespace: 'prod',
-      labels: ['k8s:app=checkout', 'k8s:io.kubernetes.pod.namespace=prod'],
-      pod_name: 'checkout-7d9f8b6c5d-x2x9q',
-      workloads: [{ name: 'checkout', kind: 'Deployment' }],
-    },
-    destination: {
-      identity: 4242,
-      namespace: 'prod',
-      labels: ['k8s:app=payments'],
-      pod_name: 'payments-0',
-    },
-    Type: 'L3_L4',
-    is_reply: false,
-    Summary: 'TCP Flags: SYN',
-  },
-});
+const EXPORT = readFileSync('src/engine/flows/fixtures/other-cluster.jsonl', 'utf8');
 
 test('policies written from the terminal traffic, and flows imported from a real cluster', async ({
   page,
@@ -64,7 +42,7 @@ test('policies written from the terminal traffic, and flows imported from a real
   await tools.locator('[data-role="import-flows"]').setInputFiles({
     name: 'flows.json',
     mimeType: 'application/json',
-    buffer: Buffer.from(`${EXPORT}\n`),
+    buffer: Buffer.from(EXPORT),
   });
   await expect(status).toContainText('Imported 1 flow from flows.json');
   await expect(
