@@ -11,26 +11,14 @@
  */
 import { describe, expect, test } from 'vitest';
 import { parseDiffArgs, MARKDOWN_ROW_LIMIT, formatDiffMarkdown } from './diff.ts';
-import { InputError } from './inputs.ts';
 import { run } from './run.ts';
+import { expectInputError } from './testing/errors.ts';
 import type { FlowChange } from '../engine/diff/diff.ts';
 
 const F = 'src/engine/diff/fixtures';
 const SHOP = `${F}/shop.yaml`;
 const LOCK = `${F}/lock-db.yaml`;
 const PROBES = `${F}/probes.yaml`;
-
-function expectInputError(args: string[], message: RegExp): void {
-  let err: unknown;
-  try {
-    run(args);
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(InputError);
-  expect((err as InputError).message).toMatch(message);
-  expect((err as InputError).exitCode).toBe(2);
-}
 
 describe('parseDiffArgs', () => {
   test.each<[string[], Partial<ReturnType<typeof parseDiffArgs>>]>([

@@ -12,7 +12,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { run } from './run.ts';
-import { InputError } from './inputs.ts';
+import { expectInputError } from './testing/errors.ts';
 
 const FX = 'src/engine/lint/fixtures';
 const CLUSTER = `${FX}/cluster.yaml`;
@@ -79,14 +79,6 @@ describe('lint', () => {
     ],
     [['lint', CLUSTER, '--cilium-version', '2.0'], /--cilium-version must be one of/],
   ])('%j fails with a message and exit code 2', (args, message) => {
-    let err: unknown;
-    try {
-      run(args);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(InputError);
-    expect((err as InputError).message).toMatch(message);
-    expect((err as InputError).exitCode).toBe(2);
+    expectInputError(args, message);
   });
 });

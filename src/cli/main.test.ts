@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { run } from './run.ts';
-import { InputError } from './inputs.ts';
+import { expectInputError } from './testing/errors.ts';
 import { checkXml } from './testing/xml.ts';
 
 const EX = 'examples/flask-postgres';
@@ -403,15 +403,7 @@ describe('bad input', () => {
     [['verdicts', CLUSTER, '--probes', PROBES, '-o', 'json'], /belong to flows/],
     [['verdicts', CLUSTER, '--', PROBES], /-- separates the before and after files of diff only/],
   ])('%j fails with a message and exit code 2', (args, message) => {
-    let err: unknown;
-    try {
-      run(args);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(InputError);
-    expect((err as InputError).message).toMatch(message);
-    expect((err as InputError).exitCode).toBe(2);
+    expectInputError(args, message);
   });
 });
 
