@@ -156,6 +156,25 @@ export interface RuleLens {
   partial: boolean;
 }
 
+/** A place in one file: 1-based lines and columns, end exclusive. */
+export interface TextRangeDto {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A policy doctor finding, placed in its file (see docs/lint.md for the codes). */
+export interface LintFinding extends TextRangeDto {
+  file: string;
+  /** The rule code, such as `empty-list-no-default-deny`. */
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** An edit that does what the author evidently meant: replace `range` with `text`. */
+  fix?: { title: string; range: TextRangeDto; text: string };
+}
+
 /** What the editor, the graph and the checks show; sent after every change. */
 export interface EngineState {
   /** Increments with every change of files, objects or flows. */
@@ -204,6 +223,11 @@ export interface PlaygroundApi {
    * workloads and the flows Hubble logged, under the current policies (for code lenses).
    */
   ruleFlows(file: string): RuleLens[];
+  /**
+   * The policy doctor's findings over the live files (editor buffers and lesson manifests),
+   * judged against the world as it is now, sorted by file, line and column.
+   */
+  lint(): LintFinding[];
   /** Runs lesson checks against the world as it is now (files, applied objects). */
   checks(steps: { checks: Check[] }[]): CheckResult[][];
   /** Starts a fresh world and shell from the given manifests. */

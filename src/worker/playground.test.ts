@@ -761,3 +761,71 @@ describe('ruleFlows', () => {
     expect(listed.flows).toEqual(full.flows.slice(0, 2));
   });
 });
+
+describe('lint', () => {
+  /** The findings as `file:line code`, for short comparisons. */
+  const where = (p: Playground) => p.lint().map((f) => `${f.file}:${f.startLine} ${f.code}`);
+
+  it('finds an empty ingress list in an editor buffer, with its quick fix', () => {
+    const { p, lesson } = onLesson('lock-the-database');
+    // Meant as "deny all ingress"; egress is isolated too, so Cilium 1.18 accepts the policy.
+    const wrong = [
+      'apiVersion: cilium.io/v2',
+      'kind: CiliumNetworkPolicy',
+      'metadata:',
+      '  name: lock-db',
+      '  namespace: db',
+      'spec:',
+      '  endpointSelector:',
+      '    matchLabels:',
+      '      app: postgres',
+      '  ingress: []',
+      '  egress: [{}]',
+      '',
+    ].join('\n');
+    p.setFile('policy.yaml', wrong);
+    const findings = p.lint();
+    expect(findings).toEqual([
+      {
+        file: 'policy.yaml',
+        startLine: 10,
+        startColumn: 12,
+        endLine: 10,
+        endColumn: 14,
+        code: 'empty-list-no-default-deny',
+        severity: 'warning',
+        message: expect.stringContaining('write `ingress: [{}]`') as string,
+        fix: {
+          title: 'Replace ingress: [] with ingress: [{}]',
+          range: { startLine: 10, startColumn: 12, endLine: 10, endColumn: 14 },
+          text: '[{}]',
+        },
+      },
+    ]);
+    expect(structuredClone(findings)).toEqual(findings);
+    // With the fix applied the doctor has nothing more to say.
+    p.setFile('policy.yaml', wrong.replace('ingress: []', 'ingress: [{}]'));
+    expect(p.lint()).toEqual([]);
+    p.setFile('policy.yaml', lesson.solution[0]!.text);
+    expect(p.lint()).toEqual([]);
+  });
+
+  it('has nothing to say about a lesson solution', () => {
+    expect(onLesson('lock-the-database').p.lint()).toEqual([]);
+    expect(onLesson('capstone').p.lint()).toEqual([]);
+  });
+
+  it('follows the objects applied in the terminal, and answers unchanged inputs at once', () => {
+    const { p } = onLesson('capstone', (solution) =>
+      solution.map((f) => ({ ...f, text: f.text.replace(/app: frontend\b/g, 'app: frontent') })),
+    );
+    expect(where(p)).toEqual([
+      'backend.yaml:14 selector-matches-nothing',
+      'web.yaml:9 selector-matches-nothing',
+    ]);
+    expect(p.lint()).toBe(p.lint());
+    // A pod with the misspelt label makes both selectors match something.
+    p.run('kubectl run frontent -n web --image=nginx --labels=app=frontent');
+    expect(where(p).filter((w) => w.endsWith('selector-matches-nothing'))).toEqual([]);
+  });
+});

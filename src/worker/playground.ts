@@ -12,12 +12,14 @@ import { GraphBuilder } from '../sim/graph.ts';
 import { readHubbleJson } from '../engine/flows/import.ts';
 import { policiesFromFlows } from '../engine/generate/policies.ts';
 import type { Flow } from '../engine/flows/model.ts';
+import { lint, type LintWarning } from '../engine/lint/index.ts';
 import type {
   Completion,
   GeneratedPolicies,
   Explanation,
   DiagnosticDto,
   EngineState,
+  LintFinding,
   LoadRequest,
   LoadResult,
   PlaygroundApi,
@@ -56,12 +58,47 @@ function connectionOf(
   return null;
 }
 
+/** Whether two cache keys list the same values (by identity) in the same order. */
+function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+/** A lint warning as plain data for the page. */
+function findingOf(w: LintWarning): LintFinding {
+  return {
+    file: w.file,
+    startLine: w.line,
+    startColumn: w.column,
+    endLine: w.endLine,
+    endColumn: w.endColumn,
+    code: w.code,
+    severity: w.severity,
+    message: w.message,
+    ...(w.fix
+      ? {
+          fix: {
+            title: w.fix.title,
+            range: {
+              startLine: w.fix.range.startLine,
+              startColumn: w.fix.range.startColumn,
+              endLine: w.fix.range.endLine,
+              endColumn: w.fix.range.endColumn,
+            },
+            text: w.fix.text,
+          },
+        }
+      : {}),
+  };
+}
+
 export class Playground implements PlaygroundApi {
   private session = new TerminalSession(new SimWorld());
   private graph = new GraphBuilder();
   private revision = 0;
   /** Rule lenses of the last computation and what they were computed from. */
   private lensCache: { key: readonly unknown[]; byFile: Map<string, RuleLens[]> } | null = null;
+  /** Lint findings of the last run and what they were computed from. */
+  private lintCache: { key: readonly unknown[]; findings: LintFinding[] } | null = null;
 
   setFile(name: string, text: string, steps?: { checks: Check[] }[]): EngineState {
     this.session.world.setFile(name, text);
@@ -127,6 +164,22 @@ export class Playground implements PlaygroundApi {
     return this.lensCache!.byFile.get(file) ?? [];
   }
 
+  lint(): LintFinding[] {
+    const world = this.session.world;
+    const files = world.liveFiles().map((name) => ({ name, text: world.file(name) ?? '' }));
+    // The findings depend on the cluster, the policies in force and the text of the live files
+    // (for their places); a command that changed none of them is answered from the cache.
+    const key = [
+      world.engine.cluster,
+      ...world.engine.policies,
+      ...files.flatMap((f) => [f.name, f.text]),
+    ];
+    let cache = this.lintCache;
+    if (!cache || !sameKey(cache.key, key))
+      cache = this.lintCache = { key, findings: lint(world.engine, files).map(findingOf) };
+    return cache.findings;
+  }
+
   checks(steps: { checks: Check[] }[]): CheckResult[][] {
     return runChecks(this.session.world, steps);
   }
@@ -163,6 +216,7 @@ export class Playground implements PlaygroundApi {
     this.session = new TerminalSession(world);
     this.graph = new GraphBuilder();
     this.lensCache = null;
+    this.lintCache = null;
     for (const line of request.history ?? []) recordHistory(this.session.shell, line);
     return traffic.problems.length > 0
       ? { prompt: this.session.prompt, problems: traffic.problems }

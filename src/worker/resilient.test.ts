@@ -17,15 +17,28 @@ spec:
   ingress: [{}]
 `;
 
-/** A backend that answers after `delay(method)` ms, or never when it returns null. */
-function fakeBackend(delay: (method: string, arg: unknown) => number | null): () => BackendHandle {
+/**
+ * A backend that answers after `delay(method)` ms, or never when it returns null. With `inOrder`
+ * it works like a real worker: one call at a time, each waiting for the ones before it.
+ */
+function fakeBackend(
+  delay: (method: string, arg: unknown) => number | null,
+  { inOrder = false } = {},
+): () => BackendHandle {
   return () => {
     const p = new Playground();
-    const later = <T>(method: string, arg: unknown, f: () => T) =>
-      new Promise<T>((resolve) => {
-        const ms = delay(method, arg);
-        if (ms !== null) setTimeout(() => resolve(f()), ms);
-      });
+    let queue: Promise<unknown> = Promise.resolve();
+    const later = <T>(method: string, arg: unknown, f: () => T) => {
+      const answer = (): Promise<T> =>
+        new Promise<T>((resolve) => {
+          const ms = delay(method, arg);
+          if (ms !== null) setTimeout(() => resolve(f()), ms);
+        });
+      if (!inOrder) return answer();
+      const next = queue.then(answer);
+      queue = next;
+      return next;
+    };
     return {
       api: {
         load: (r) => later('load', r, () => p.load(r)),
@@ -42,6 +55,7 @@ function fakeBackend(delay: (method: string, arg: unknown) => number | null): ()
         explainFlow: (seq) => later('explainFlow', seq, () => p.explainFlow(seq)),
         explainProbe: (probe) => later('explainProbe', probe, () => p.explainProbe(probe)),
         ruleFlows: (file) => later('ruleFlows', file, () => p.ruleFlows(file)),
+        lint: () => later('lint', null, () => p.lint()),
       },
       terminate: () => {},
     };
@@ -80,6 +94,65 @@ describe('rule flows', () => {
     expect(await stale).toBeNull();
     const fresh = await client.ruleFlows('policy.yaml');
     expect(fresh?.map((l) => l.label)).toEqual(['CiliumNetworkPolicy shop/p2 spec.ingress[0]']);
+  });
+});
+
+describe('lint', () => {
+  // A policy that is enforced (its egress isolates) but whose `ingress: []` does not.
+  const emptyIngress = `${policy(1).replace('[{}]', '[]')}  egress: [{}]\n`;
+
+  test('an answer an edit overtook comes back as null', async () => {
+    const client = new ResilientPlayground({
+      start: fakeBackend((m) => (m === 'lint' ? 30 : 1)),
+    });
+    await client.load({ files: [{ name: 'cluster.yaml', text: CLUSTER }] });
+    await client.setFile('policy.yaml', emptyIngress);
+    const stale = client.lint();
+    await client.setFile('policy.yaml', policy(2));
+    expect(await stale).toBeNull();
+    expect(await client.lint()).toEqual([]);
+    await client.setFile('policy.yaml', emptyIngress);
+    expect((await client.lint())?.map((f) => `${f.file}:${f.startLine} ${f.code}`)).toEqual([
+      'policy.yaml:6 empty-list-no-default-deny',
+    ]);
+  });
+
+  test('an edit waiting for a slow lint does not get the worker replaced either', async () => {
+    const statuses: WorkerStatus[] = [];
+    const shown: EngineState[] = [];
+    const client = new ResilientPlayground({
+      timeoutMs: 40,
+      start: fakeBackend((m) => (m === 'lint' ? 100 : 1), { inOrder: true }),
+      onStatus: (s) => statuses.push(s),
+      onState: (s) => shown.push(s),
+    });
+    await client.load({ files: [{ name: 'cluster.yaml', text: CLUSTER }] });
+    const findings = client.lint();
+    // Typed while the worker lints: answered once the lint is done, well after 40 ms.
+    const edit = await client.setFile('policy.yaml', emptyIngress);
+    expect(edit).not.toBeNull();
+    expect(shown.at(-1)).toBe(edit);
+    expect(await findings).toBeNull();
+    expect(statuses).toEqual([]);
+    // The next call has the normal watchdog again.
+    expect(await client.refresh()).not.toBeNull();
+  });
+
+  test('a slow lint does not get the worker replaced', async () => {
+    const statuses: WorkerStatus[] = [];
+    let starts = 0;
+    const client = new ResilientPlayground({
+      timeoutMs: 30,
+      start: () => {
+        starts++;
+        return fakeBackend((m) => (m === 'lint' ? 80 : 0))();
+      },
+      onStatus: (s) => statuses.push(s),
+    });
+    await client.load({ files: [{ name: 'cluster.yaml', text: CLUSTER }] });
+    expect(await client.lint()).toEqual([]);
+    expect(starts).toBe(1);
+    expect(statuses).toEqual([]);
   });
 });
 

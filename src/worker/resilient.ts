@@ -6,7 +6,8 @@
  * - Watchdog: a call that gets no answer within `timeoutMs` (1 s) means the worker is stuck (a
  *   pathological input, a bug). The worker is replaced by a fresh one, loaded with the last
  *   request and the current files; the last good state stays on screen and `onStatus` says what
- *   happened.
+ *   happened. Calls that are long by nature (imports, generated policies, lint) get a longer
+ *   watchdog, and a call sent behind one of them starts counting only once it has answered.
  *
  * No DOM here: the backend factory is injected, so tests drive it with a fake.
  */
@@ -34,7 +35,10 @@ export interface ResilientOptions {
 
 class Timeout extends Error {}
 
-/** The watchdog for calls that read or write a lot at once (imports, generated policies). */
+/**
+ * The watchdog for calls that read or write a lot at once (imports, generated policies) or that
+ * judge the whole cluster (lint).
+ */
 const BULK_TIMEOUT_MS = 15_000;
 
 export class ResilientPlayground {
@@ -45,6 +49,8 @@ export class ResilientPlayground {
   private files = new Map<string, string>();
   private generation = 0;
   private latestEdit = 0;
+  /** Settles once the long calls (bulk watchdog) sent to the current worker have answered. */
+  private longCalls: Promise<unknown> = Promise.resolve();
   /** The newest state shown, kept when a worker has to be replaced. */
   lastState: EngineState | null = null;
 
@@ -58,17 +64,25 @@ export class ResilientPlayground {
     timeoutMs = this.timeoutMs,
   ): Promise<T> {
     const generation = this.generation;
+    // The worker answers in order: behind a long call, a call's watchdog starts once that is done.
+    const ahead = this.longCalls;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let settled = false;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Timeout()), timeoutMs);
+      void ahead.then(() => {
+        if (!settled) timer = setTimeout(() => reject(new Timeout()), timeoutMs);
+      });
     });
+    const answer = Promise.race([Promise.resolve(f(this.handle.api)), timeout]);
+    if (timeoutMs > this.timeoutMs) this.longCalls = Promise.allSettled([ahead, answer]);
     try {
-      return await Promise.race([Promise.resolve(f(this.handle.api)), timeout]);
+      return await answer;
     } catch (err) {
       if (err instanceof Timeout && generation === this.generation)
         await this.replace(`the engine did not answer within ${timeoutMs} ms`);
       throw err;
     } finally {
+      settled = true;
       clearTimeout(timer);
     }
   }
@@ -76,6 +90,7 @@ export class ResilientPlayground {
   /** Swaps in a fresh worker with the last request and files; the screen keeps its state. */
   private async replace(reason: string): Promise<void> {
     this.generation++;
+    this.longCalls = Promise.resolve();
     this.handle.terminate();
     this.handle = this.options.start();
     try {
@@ -189,6 +204,22 @@ export class ResilientPlayground {
     try {
       const lenses = await this.call((api) => api.ruleFlows(file));
       return ticket === this.latestEdit ? lenses : null;
+    } catch (err) {
+      if (err instanceof Timeout) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * The policy doctor's findings over the live files. On a large cluster this takes a while, so
+   * it has the longer watchdog. Resolves to null when an edit arrived while it ran (its places
+   * would be stale) or the worker had to be replaced.
+   */
+  async lint(): Promise<ReturnType<PlaygroundApi['lint']> | null> {
+    const ticket = this.latestEdit;
+    try {
+      const findings = await this.call((api) => api.lint(), BULK_TIMEOUT_MS);
+      return ticket === this.latestEdit ? findings : null;
     } catch (err) {
       if (err instanceof Timeout) return null;
       throw err;

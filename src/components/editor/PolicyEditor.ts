@@ -1,11 +1,17 @@
 /**
- * The policy editor: Monaco with the policy schemas, several files in tabs, engine diagnostics as
- * markers, "show rule" highlighting and code lenses over rules. This module is small and free of Monaco; Monaco (with its
- * workers and the YAML language service) is fetched by `mountPolicyEditor` the first time an
- * editor mounts.
+ * The policy editor: Monaco with the policy schemas, several files in tabs, engine diagnostics and
+ * lint findings (with quick fixes) as markers, "show rule" highlighting and code lenses over
+ * rules. This module is small and free of Monaco; Monaco (with its workers and the YAML language
+ * service) is fetched by `mountPolicyEditor` the first time an editor mounts.
  */
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import { MARKER_OWNER, markersForFile, type EditorDiagnostic } from './diagnostics.ts';
+import {
+  LINT_MARKER_OWNER,
+  lintMarkersForFile,
+  quickFixesAt,
+  type EditorLintFinding,
+} from './lint-markers.ts';
 import { TabModel, checkFiles, type EditorFile } from './tabs.ts';
 import { EDITOR_THEME_NAMES } from './themes.ts';
 import { pageTheme, watchPageTheme, type Theme } from '../theme/theme.ts';
@@ -14,6 +20,7 @@ import './PolicyEditor.css';
 export type { EditorDiagnostic, DiagnosticSeverity } from './diagnostics.ts';
 export { fromEngineDiagnostic } from './diagnostics.ts';
 export type { EditorFile } from './tabs.ts';
+export type { EditorLintFinding } from './lint-markers.ts';
 
 export type EditorTheme = Theme;
 
@@ -70,6 +77,12 @@ export interface PolicyEditorOptions {
 export interface PolicyEditor {
   /** Replaces every engine marker: each diagnostic goes to its file's text at its exact range. */
   setMarkers(diagnostics: readonly EditorDiagnostic[]): void;
+  /**
+   * Replaces every lint marker (owner `lint`, apart from the engine's). The findings must be of
+   * the files' current text: their fixes are offered as quick fixes (Ctrl+. or the light bulb)
+   * until the next edit of the file.
+   */
+  setLintFindings(findings: readonly EditorLintFinding[]): void;
   /** Shows `file`, scrolls `range` into view and highlights it for a few seconds. */
   reveal(file: string, range: RevealRange, options?: RevealOptions): void;
   /** Replaces the files. Files that stay keep their undo history and view state. */
@@ -230,6 +243,10 @@ export async function mountPolicyEditor(
    * redraw the editor on every keystroke).
    */
   const shownMarkers = new Map<string, string>();
+  let lintFindings: readonly EditorLintFinding[] = [];
+  const shownLint = new Map<string, string>();
+  /** The version of each model's text the lint findings were given for. */
+  const lintVersions = new Map<string, number>();
 
   function createModel(file: EditorFile): void {
     const uri = monaco.Uri.from({ scheme: 'file', path: `/${id}/${file.name}` });
@@ -245,6 +262,7 @@ export async function mountPolicyEditor(
       }),
     );
     applyMarkers(file.name);
+    applyLintMarkers(file.name);
   }
 
   function dropModel(name: string): void {
@@ -254,6 +272,8 @@ export async function mountPolicyEditor(
     models.delete(name);
     viewStates.delete(name);
     shownMarkers.delete(name);
+    shownLint.delete(name);
+    lintVersions.delete(name);
   }
 
   function applyMarkers(name: string): void {
@@ -264,6 +284,16 @@ export async function mountPolicyEditor(
     if (shownMarkers.get(name) === key) return;
     shownMarkers.set(name, key);
     monaco.editor.setModelMarkers(model, MARKER_OWNER, markers);
+  }
+
+  function applyLintMarkers(name: string): void {
+    const model = models.get(name);
+    if (!model) return;
+    const markers = lintMarkersForFile(lintFindings, name, model);
+    const key = JSON.stringify(markers);
+    if (shownLint.get(name) === key) return;
+    shownLint.set(name, key);
+    monaco.editor.setModelMarkers(model, LINT_MARKER_OWNER, markers);
   }
 
   for (const file of tabs.list()) createModel(file);
@@ -425,6 +455,40 @@ export async function mountPolicyEditor(
     );
   }
 
+  // Quick fixes: each lint finding's fix, for the markers at the cursor or selection. Applied
+  // as one undoable edit that reaches `onChange` like typing.
+  const codeActions = monaco.languages.registerCodeActionProvider(
+    { language: 'yaml', scheme: 'file' },
+    {
+      provideCodeActions(model, range) {
+        const file = fileOf(model);
+        if (file === undefined || tabs.get(file)?.readOnly) return undefined;
+        // Fix ranges belong to the text the findings were computed from.
+        const version = model.getVersionId();
+        if (lintVersions.get(file) !== version) return undefined;
+        const actions = quickFixesAt(lintFindings, file, range, model).map(
+          (fix): Monaco.languages.CodeAction => ({
+            title: fix.title,
+            kind: 'quickfix',
+            isPreferred: true,
+            diagnostics: [fix.marker],
+            edit: {
+              edits: [
+                {
+                  resource: model.uri,
+                  versionId: version,
+                  textEdit: { range: fix.range, text: fix.text },
+                },
+              ],
+            },
+          }),
+        );
+        return { actions, dispose() {} };
+      },
+    },
+    { providedCodeActionKinds: ['quickfix'] },
+  );
+
   let revealDecorations: Monaco.editor.IEditorDecorationsCollection | undefined;
   let revealTimer: ReturnType<typeof setTimeout> | undefined;
   const highlightMs = options.revealHighlightMs ?? 3000;
@@ -446,6 +510,13 @@ export async function mountPolicyEditor(
     setMarkers(next) {
       diagnostics = [...next];
       for (const name of models.keys()) applyMarkers(name);
+    },
+    setLintFindings(next) {
+      lintFindings = [...next];
+      for (const [name, model] of models) {
+        lintVersions.set(name, model.getVersionId());
+        applyLintMarkers(name);
+      }
     },
     reveal(file, range, revealOptions = {}) {
       const model = models.get(file);
@@ -522,6 +593,7 @@ export async function mountPolicyEditor(
       clearReveal();
       unwatchTheme();
       for (const d of lensDisposables) d.dispose();
+      codeActions.dispose();
       lensesChanged.dispose();
       panel.removeEventListener('beforeinput', onBeforeInput, true);
       editor.dispose();

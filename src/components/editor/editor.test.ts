@@ -9,7 +9,15 @@ import {
   type EditorDiagnostic,
   type TextShape,
 } from './diagnostics.ts';
+import {
+  LINT_SOURCE,
+  lintMarkersForFile,
+  quickFixesAt,
+  type EditorLintFinding,
+  type MonacoRange,
+} from './lint-markers.ts';
 import { checkFiles, TabModel } from './tabs.ts';
+import type { LintFinding } from '../../worker/api.ts';
 
 /** A text's shape as a Monaco model reports it. */
 function shape(text: string): TextShape {
@@ -119,6 +127,98 @@ describe('diagnostics to markers', () => {
       endColumn: 9,
       code: 'unknown-field',
     });
+  });
+});
+
+describe('lint findings to markers and quick fixes', () => {
+  // policy.yaml, line 10: `  ingress: []`, the list at columns 12-14.
+  const policy = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', '  ingress: []', '  egress: [{}]'];
+  const empty: LintFinding = {
+    file: 'policy.yaml',
+    startLine: 10,
+    startColumn: 12,
+    endLine: 10,
+    endColumn: 14,
+    code: 'empty-list-no-default-deny',
+    severity: 'warning',
+    message: '`ingress: []` is the same as leaving ingress out',
+    fix: {
+      title: 'Replace ingress: [] with ingress: [{}]',
+      range: { startLine: 10, startColumn: 12, endLine: 10, endColumn: 14 },
+      text: '[{}]',
+    },
+  };
+  const note: EditorLintFinding = {
+    file: 'policy.yaml',
+    startLine: 11,
+    startColumn: 12,
+    endLine: 11,
+    endColumn: 14,
+    code: 'some-note',
+    severity: 'info',
+    message: 'a note without a fix',
+  };
+  // The worker's findings go to the editor as they are.
+  const findings: EditorLintFinding[] = [
+    empty,
+    note,
+    { ...empty, file: 'other.yaml', severity: 'error', message: 'elsewhere' },
+  ];
+  const at = (line: number, column: number, endLine = line, endColumn = column): MonacoRange => ({
+    startLineNumber: line,
+    startColumn: column,
+    endLineNumber: endLine,
+    endColumn,
+  });
+
+  it('makes one marker per finding of the file, with its code, source and severity', () => {
+    expect(lintMarkersForFile(findings, 'policy.yaml', shape(policy.join('\n')))).toEqual([
+      {
+        severity: 4,
+        message: empty.message,
+        startLineNumber: 10,
+        startColumn: 12,
+        endLineNumber: 10,
+        endColumn: 14,
+        code: 'empty-list-no-default-deny',
+        source: LINT_SOURCE,
+      },
+      expect.objectContaining({ severity: 2, code: 'some-note', startLineNumber: 11 }),
+    ]);
+    expect(lintMarkersForFile(findings, 'other.yaml').map((m) => m.severity)).toEqual([8]);
+    expect(lintMarkersForFile(findings, 'none.yaml')).toEqual([]);
+  });
+
+  it('offers the fix of a marker the cursor is on or touches', () => {
+    const text = shape(policy.join('\n'));
+    for (const column of [12, 13, 14]) {
+      const fixes = quickFixesAt(findings, 'policy.yaml', at(10, column), text);
+      expect(fixes).toEqual([
+        {
+          title: 'Replace ingress: [] with ingress: [{}]',
+          marker: lintMarkersForFile([empty], 'policy.yaml', text)[0],
+          range: at(10, 12, 10, 14),
+          text: '[{}]',
+        },
+      ]);
+    }
+    // A selection over several lines that includes the marker.
+    expect(quickFixesAt(findings, 'policy.yaml', at(9, 1, 11, 3), text)).toHaveLength(1);
+  });
+
+  it('offers nothing away from a marker, for findings without a fix, or in other files', () => {
+    const text = shape(policy.join('\n'));
+    expect(quickFixesAt(findings, 'policy.yaml', at(10, 3), text)).toEqual([]);
+    expect(quickFixesAt(findings, 'policy.yaml', at(10, 11), text)).toEqual([]);
+    expect(quickFixesAt(findings, 'policy.yaml', at(9, 1, 9, 2), text)).toEqual([]);
+    expect(quickFixesAt(findings, 'policy.yaml', at(11, 12), text)).toEqual([]);
+    expect(quickFixesAt(findings, 'none.yaml', at(10, 12), text)).toEqual([]);
+  });
+
+  it('keeps a fix range inside the text', () => {
+    const short = shape('a\n  ingress: [');
+    const [fix] = quickFixesAt([empty], 'policy.yaml', at(2, 12), short);
+    expect(fix?.range).toEqual(at(2, 12, 2, 13));
   });
 });
 

@@ -10,6 +10,7 @@ import type { Lesson, LessonFile } from '../../lessons/model.ts';
 import type { CheckResult } from '../../lessons/checks.ts';
 import type { EngineState } from '../../worker/api.ts';
 import { loadHistory } from '../terminal/history.ts';
+import { lintScheduler } from './policy-doctor.ts';
 import { lensInputsChanged, renderRuleFlows, ruleLensSource, showRuleFlow } from './rule-lens.ts';
 import { showCheck, showFlow, showRule, type RuleRevealer } from './show-rule.ts';
 
@@ -280,12 +281,18 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
     },
   });
   ui.editor = editor;
+  // Lint findings follow edits and commands once they pause (see policy-doctor.ts).
+  const doctor = lintScheduler(
+    () => playground.lint(),
+    (findings) => editor.setLintFindings(findings),
+  );
   applyState = (state) => {
     const before = lastGraph;
     lastGraph = state.graph;
     editor.setMarkers(state.diagnostics);
     drawn = graph.update(state.graph);
     if (lensInputsChanged(before, state.graph)) editor.refreshLenses();
+    doctor.schedule();
   };
   if (playground.lastState) applyState(playground.lastState);
   await refreshChecks();

@@ -14,6 +14,7 @@ import {
   ruleLensSource,
   showRuleFlow,
 } from '../lesson/rule-lens.ts';
+import { lintScheduler } from '../lesson/policy-doctor.ts';
 import { showFlow, showRule, type RuleRevealer } from '../lesson/show-rule.ts';
 
 export interface Scenario {
@@ -148,12 +149,18 @@ export async function startWorkbench(root: HTMLElement, gallery: Scenario[]): Pr
     },
   });
   ui.editor = editor;
+  // Lint findings follow edits and commands once they pause (see policy-doctor.ts).
+  const doctor = lintScheduler(
+    () => playground.lint(),
+    (findings) => editor.setLintFindings(findings),
+  );
   applyState = (s) => {
     const before = lastGraph;
     lastGraph = s.graph;
     editor.setMarkers(s.diagnostics);
     graph.update(s.graph);
     if (lensInputsChanged(before, s.graph)) editor.refreshLenses();
+    doctor.schedule();
   };
 
   const load = async (next: SharedState) => {
