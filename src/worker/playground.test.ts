@@ -267,30 +267,10 @@ describe('Playground', () => {
 
 describe('flows from elsewhere and policies from flows', () => {
   /** One line of a real export: a pod of a cluster the playground does not have. */
-  const exported = JSON.stringify({
-    flow: {
-      time: '2026-05-04T10:00:00Z',
-      verdict: 'FORWARDED',
-      IP: { source: '10.0.1.5', destination: '10.0.2.9', ipVersion: 'IPv4' },
-      l4: { TCP: { source_port: 51234, destination_port: 8080, flags: { SYN: true } } },
-      source: {
-        identity: 31337,
-        namespace: 'prod',
-        labels: ['k8s:app=checkout', 'k8s:io.kubernetes.pod.namespace=prod'],
-        pod_name: 'checkout-7d9f8b6c5d-x2x9q',
-        workloads: [{ name: 'checkout', kind: 'Deployment' }],
-      },
-      destination: {
-        identity: 4242,
-        namespace: 'prod',
-        labels: ['k8s:app=payments'],
-        pod_name: 'payments-0',
-      },
-      Type: 'L3_L4',
-      is_reply: false,
-      Summary: 'TCP Flags: SYN',
-    },
-  });
+  const exported = readFileSync(
+    new URL('../engine/flows/fixtures/other-cluster.jsonl', import.meta.url),
+    'utf8',
+  ).trimEnd();
 
   it('imports an export into the graph, the flow table and hubble observe', () => {
     const p = flaskPostgres();

@@ -10,9 +10,8 @@ import type { Lesson, LessonFile } from '../../lessons/model.ts';
 import type { CheckResult } from '../../lessons/checks.ts';
 import type { EngineState } from '../../worker/api.ts';
 import { loadHistory } from '../terminal/history.ts';
-import { lintScheduler } from './policy-doctor.ts';
-import { lensInputsChanged, renderRuleFlows, ruleLensSource, showRuleFlow } from './rule-lens.ts';
-import { showCheck, showFlow, showRule, type RuleRevealer } from './show-rule.ts';
+import { mountInspectors } from './inspectors.ts';
+import { showCheck } from './show-rule.ts';
 
 interface Saved {
   files: LessonFile[];
@@ -214,20 +213,12 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
     import('../editor/PolicyEditor.ts'),
     import('../graph/FlowGraph.ts'),
   ]);
-  const explainOut = root.querySelector<HTMLElement>('[data-role="explain"]');
-  const ruleFlowsEl = root.querySelector<HTMLElement>('[data-role="rule-flows"]');
-  let lastGraph: EngineState['graph'] | undefined;
-  const ui: { editor?: RuleRevealer } = {};
-  const graph = mountFlowGraph(graphEl, {
-    onSelectEdge: (edge) => {
-      if (explainOut)
-        void showRule(edge, lastGraph, (...a) => playground.explain(...a), ui.editor, explainOut);
-    },
-    onSelectFlow: (row) => {
-      if (explainOut)
-        void showFlow(row, (seq) => playground.explainFlow(seq), ui.editor, explainOut);
-    },
-  });
+  const { lenses, explainOut, ui, connect } = mountInspectors(
+    root,
+    graphEl,
+    playground,
+    mountFlowGraph,
+  );
   // "Show rule" for a check: its probe, explained under the current policies.
   for (const button of root.querySelectorAll<HTMLButtonElement>('[data-explain-check]'))
     button.addEventListener('click', () => {
@@ -236,21 +227,6 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
       if (check && explainOut)
         void showCheck(check, (probe) => playground.explainProbe(probe), ui.editor, explainOut);
     });
-  const lenses = ruleLensSource(
-    (file) => playground.ruleFlows(file),
-    (lens) => {
-      if (!ruleFlowsEl || !explainOut) return;
-      renderRuleFlows(ruleFlowsEl, lens, (flow) => {
-        void showRuleFlow(flow, {
-          explain: (...a) => playground.explain(...a),
-          explainFlow: (seq) => playground.explainFlow(seq),
-          editor: ui.editor,
-          out: explainOut,
-          graph,
-        });
-      });
-    },
-  );
   let edits = 0;
   // Only the checks cross to the worker with each edit, not the steps' prose.
   const stepChecks = lesson.steps.map((step) => ({ checks: step.checks }));
@@ -280,19 +256,9 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
       });
     },
   });
-  ui.editor = editor;
-  // Lint findings follow edits and commands once they pause (see policy-doctor.ts).
-  const doctor = lintScheduler(
-    () => playground.lint(),
-    (findings) => editor.setLintFindings(findings),
-  );
+  const show = connect(editor);
   applyState = (state) => {
-    const before = lastGraph;
-    lastGraph = state.graph;
-    editor.setMarkers(state.diagnostics);
-    drawn = graph.update(state.graph);
-    if (lensInputsChanged(before, state.graph)) editor.refreshLenses();
-    doctor.schedule();
+    drawn = show(state);
   };
   if (playground.lastState) applyState(playground.lastState);
   await refreshChecks();

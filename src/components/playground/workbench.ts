@@ -8,14 +8,7 @@ import type { EngineState } from '../../worker/api.ts';
 import { decodeState, encodeState, type SharedState } from '../share/link.ts';
 import { loadHistory } from '../terminal/history.ts';
 import { mountFlowTools } from './flow-tools.ts';
-import {
-  lensInputsChanged,
-  renderRuleFlows,
-  ruleLensSource,
-  showRuleFlow,
-} from '../lesson/rule-lens.ts';
-import { lintScheduler } from '../lesson/policy-doctor.ts';
-import { showFlow, showRule, type RuleRevealer } from '../lesson/show-rule.ts';
+import { mountInspectors } from '../lesson/inspectors.ts';
 
 export interface Scenario {
   id: string;
@@ -110,35 +103,7 @@ export async function startWorkbench(root: HTMLElement, gallery: Scenario[]): Pr
     import('../editor/PolicyEditor.ts'),
     import('../graph/FlowGraph.ts'),
   ]);
-  const explainOut = root.querySelector<HTMLElement>('[data-role="explain"]');
-  const ruleFlowsEl = root.querySelector<HTMLElement>('[data-role="rule-flows"]');
-  let lastGraph: EngineState['graph'] | undefined;
-  const ui: { editor?: RuleRevealer } = {};
-  const graph = mountFlowGraph(graphEl, {
-    onSelectEdge: (edge) => {
-      if (explainOut)
-        void showRule(edge, lastGraph, (...a) => playground.explain(...a), ui.editor, explainOut);
-    },
-    onSelectFlow: (row) => {
-      if (explainOut)
-        void showFlow(row, (seq) => playground.explainFlow(seq), ui.editor, explainOut);
-    },
-  });
-  const lenses = ruleLensSource(
-    (file) => playground.ruleFlows(file),
-    (lens) => {
-      if (!ruleFlowsEl || !explainOut) return;
-      renderRuleFlows(ruleFlowsEl, lens, (flow) => {
-        void showRuleFlow(flow, {
-          explain: (...a) => playground.explain(...a),
-          explainFlow: (seq) => playground.explainFlow(seq),
-          editor: ui.editor,
-          out: explainOut,
-          graph,
-        });
-      });
-    },
-  );
+  const { lenses, connect } = mountInspectors(root, graphEl, playground, mountFlowGraph);
   const editor = await mountPolicyEditor(editorEl, {
     files: state.files,
     lenses,
@@ -148,20 +113,8 @@ export async function startWorkbench(root: HTMLElement, gallery: Scenario[]): Pr
       void playground.setFile(name, text);
     },
   });
-  ui.editor = editor;
-  // Lint findings follow edits and commands once they pause (see policy-doctor.ts).
-  const doctor = lintScheduler(
-    () => playground.lint(),
-    (findings) => editor.setLintFindings(findings),
-  );
-  applyState = (s) => {
-    const before = lastGraph;
-    lastGraph = s.graph;
-    editor.setMarkers(s.diagnostics);
-    graph.update(s.graph);
-    if (lensInputsChanged(before, s.graph)) editor.refreshLenses();
-    doctor.schedule();
-  };
+  const show = connect(editor);
+  applyState = (s) => void show(s);
 
   const load = async (next: SharedState) => {
     state = next;
