@@ -17,8 +17,16 @@ const PORT = 4377;
 const base = `http://127.0.0.1:${PORT}`;
 const server = spawn('npx', ['astro', 'preview', '--port', String(PORT), '--host', '127.0.0.1'], {
   stdio: 'ignore',
+  // Its own process group, so stopping it also stops the node process npx starts.
+  detached: true,
 });
-const stop = () => server.kill();
+const stop = () => {
+  try {
+    if (server.pid !== undefined) process.kill(-server.pid);
+  } catch {
+    // Already gone.
+  }
+};
 
 async function waitForServer(): Promise<void> {
   for (let i = 0; i < 100; i++) {
