@@ -55,50 +55,37 @@ async function useTerminal(page: Page) {
   });
 }
 
-test('a lesson stacks its panes on a phone and its terminal works by touch', async ({ page }) => {
-  const problems = watchProblems(page);
-  await page.goto('/lessons/lock-the-database/');
-  await expect(page.locator('#lesson')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
+for (const { page: what, url, root, regions } of [
+  {
+    page: 'a lesson',
+    url: '/lessons/lock-the-database/',
+    root: '#lesson',
+    regions: ['Instructions', 'Policy editor', 'Terminal', 'Flow graph'],
+  },
+  {
+    page: 'the playground',
+    url: '/playground/',
+    root: '#playground',
+    regions: ['Policy editor', 'Terminal', 'Flow graph'],
+  },
+])
+  test(`${what} stacks its panes on a phone and its terminal works by touch`, async ({ page }) => {
+    const problems = watchProblems(page);
+    await page.goto(url);
+    await expect(page.locator(root)).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+    await expect(page.getByRole('region', { name: 'Flow graph' })).toHaveAttribute(
+      'data-state',
+      'ready',
+    );
+    await expectStacked(
+      page,
+      regions.map((name) => page.getByRole('region', { name })),
+    );
+    await expectNoSidewaysScroll(page);
+    await useTerminal(page);
+    await expectNoSidewaysScroll(page);
+    expect(problems).toEqual([]);
   });
-  await expect(page.getByRole('region', { name: 'Flow graph' })).toHaveAttribute(
-    'data-state',
-    'ready',
-  );
-  await expectStacked(page, [
-    page.getByRole('region', { name: 'Instructions' }),
-    page.getByRole('region', { name: 'Policy editor' }),
-    page.getByRole('region', { name: 'Terminal' }),
-    page.getByRole('region', { name: 'Flow graph' }),
-  ]);
-  await expectNoSidewaysScroll(page);
-  await useTerminal(page);
-  await expectNoSidewaysScroll(page);
-  expect(problems).toEqual([]);
-});
-
-test('the playground stacks its panes on a phone and its terminal works by touch', async ({
-  page,
-}) => {
-  const problems = watchProblems(page);
-  await page.goto('/playground/');
-  await expect(page.locator('#playground')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
-  });
-  await expect(page.getByRole('region', { name: 'Flow graph' })).toHaveAttribute(
-    'data-state',
-    'ready',
-  );
-  await expectStacked(page, [
-    page.getByRole('region', { name: 'Policy editor' }),
-    page.getByRole('region', { name: 'Terminal' }),
-    page.getByRole('region', { name: 'Flow graph' }),
-  ]);
-  await expectNoSidewaysScroll(page);
-  await useTerminal(page);
-  await expectNoSidewaysScroll(page);
-  expect(problems).toEqual([]);
-});
 
 test('the header and its theme toggle fit on a phone', async ({ page }) => {
   await page.goto('/');

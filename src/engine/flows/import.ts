@@ -6,23 +6,20 @@
  * values protojson leaves out (zero, false, empty), and records without endpoints are skipped
  * with a note.
  */
-import type { Flow, FlowEndpoint, FlowPolicy, Layer4, Verdict } from './model.ts';
+import {
+  VERDICTS,
+  type Flow,
+  type FlowEndpoint,
+  type FlowPolicy,
+  type Layer4,
+  type Verdict,
+} from './model.ts';
 
 export interface ImportResult {
   flows: Flow[];
   /** One line per record that could not be read (`line 3: not JSON`). */
   problems: string[];
 }
-
-const VERDICTS: readonly Verdict[] = [
-  'FORWARDED',
-  'DROPPED',
-  'ERROR',
-  'AUDIT',
-  'REDIRECTED',
-  'TRACED',
-  'TRANSLATED',
-];
 
 type Json = Record<string, unknown>;
 

@@ -7,8 +7,18 @@
  * as protojson does with unset and zero-valued fields.
  */
 
-export type Verdict =
-  'FORWARDED' | 'DROPPED' | 'ERROR' | 'AUDIT' | 'REDIRECTED' | 'TRACED' | 'TRANSLATED';
+/** Every verdict a flow can carry, in proto order. */
+export const VERDICTS = [
+  'FORWARDED',
+  'DROPPED',
+  'ERROR',
+  'AUDIT',
+  'REDIRECTED',
+  'TRACED',
+  'TRANSLATED',
+] as const;
+
+export type Verdict = (typeof VERDICTS)[number];
 
 export type TrafficDirection = 'INGRESS' | 'EGRESS' | 'TRAFFIC_DIRECTION_UNKNOWN';
 

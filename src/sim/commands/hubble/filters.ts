@@ -20,6 +20,7 @@ import { cidrContains, parseCidr, parseIP } from '../../../engine/ip.ts';
 import {
   RESERVED_IDENTITY_NAMES,
   TRACE_POINTS,
+  VERDICTS,
   type Flow,
   type FlowEndpoint,
   type ObservationPoint,
@@ -75,15 +76,6 @@ export const MESSAGE_TYPES: Readonly<Record<string, number>> = {
   agent: 130,
 };
 
-const VERDICTS: readonly Verdict[] = [
-  'FORWARDED',
-  'DROPPED',
-  'ERROR',
-  'AUDIT',
-  'REDIRECTED',
-  'TRACED',
-  'TRANSLATED',
-];
 const VERDICT_NAMES = new Set<string>(['VERDICT_UNKNOWN', ...VERDICTS]);
 
 /** Reserved identity names in the order the CLI lists them in its error message. */
