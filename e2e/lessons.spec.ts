@@ -185,3 +185,26 @@ test('show rule from a flow row, a check and a code lens over the rule', async (
   await expect(flows.locator('.ft-row[aria-current="true"]')).toContainText('DROPPED');
   expect(problems).toEqual([]);
 });
+
+test('reset puts the starting files back, and a reload keeps them reset', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto('/lessons/lock-the-database/');
+  const lesson = page.locator('#lesson');
+  await expect(lesson).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  const blocked = page.locator('[data-check-id="dummy-debug-blocked"]');
+  const editor = page.getByRole('region', { name: 'Policy editor' });
+  await editor.locator('.monaco-editor').first().click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(SOLUTION);
+  await expect(blocked).toHaveAttribute('data-passed', 'true', { timeout: 10_000 });
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Reset the files' }).click();
+  await expect(blocked).toHaveAttribute('data-passed', 'false', { timeout: 10_000 });
+  await page.reload();
+  await expect(lesson).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await expect(blocked).toHaveAttribute('data-passed', 'false');
+  await expect(editor.locator('.view-lines')).not.toContainText('fromEndpoints');
+  expect(problems).toEqual([]);
+});

@@ -154,12 +154,18 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
   for (const el of root.querySelectorAll<HTMLElement>('[data-check-id]'))
     checkEls.set(el.dataset['checkId']!, el);
   const showChecks = (results: CheckResult[][]) => {
+    const passedBefore = passed.size;
+    // Only what changed is written: this runs on every keystroke.
+    const set = (el: HTMLElement, key: string, value: string) => {
+      if (el.dataset[key] !== value) el.dataset[key] = value;
+    };
     for (const r of results.flat()) {
       const el = checkEls.get(r.id);
       if (!el) continue;
-      el.dataset['passed'] = String(r.passed);
+      set(el, 'passed', String(r.passed));
       const detail = el.querySelector<HTMLElement>('[data-role="detail"]');
-      if (detail) detail.textContent = r.passed ? '' : r.detail;
+      const text = r.passed ? '' : r.detail;
+      if (detail && detail.textContent !== text) detail.textContent = text;
       if (r.passed) passed.add(r.id);
     }
     for (const stepEl of root.querySelectorAll<HTMLElement>('[data-step]')) {
@@ -168,10 +174,12 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
       );
       const done =
         ids.length > 0 && ids.every((id) => checkEls.get(id)?.dataset['passed'] === 'true');
-      stepEl.dataset['done'] = String(done);
+      set(stepEl, 'done', String(done));
     }
-    save(lesson.id, { files: learnerFiles, passed: [...passed] });
+    // The files are saved with each edit; progress only when a check passed for the first time.
+    if (passed.size !== passedBefore) save(lesson.id, { files: learnerFiles, passed: [...passed] });
   };
+
   const refreshChecks = async () => {
     try {
       showChecks(await playground.checks(lesson.steps));
@@ -273,6 +281,7 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
     ]);
     for (const f of learnerFiles) void playground.setFile(f.name, f.text);
     passed.clear();
+    save(lesson.id, { files: learnerFiles, passed: [] });
     void refreshChecks();
   });
   const solutionEl = root.querySelector<HTMLElement>('[data-role="solution"]');
