@@ -7,6 +7,9 @@
  * changed with the last edit are marked `flipped`.
  */
 import type { Pod } from '../engine/cluster/model.ts';
+import { workloadFromPodName, workloadOf } from '../engine/cluster/workload.ts';
+
+export { workloadOf };
 import { flowSummary } from '../engine/flows/summary.ts';
 import { flowType, verdictText } from '../engine/flows/compact.ts';
 import type { Flow, FlowEndpoint, FlowPolicy } from '../engine/flows/model.ts';
@@ -79,15 +82,6 @@ function requestOf(f: Flow): { probe: Probe; label: string } | null {
   return null;
 }
 
-/** The workload a pod belongs to: its Deployment, StatefulSet, DaemonSet, Job, or itself. */
-export function workloadOf(pod: Pod): string {
-  const o = pod.owner;
-  if (!o) return pod.name;
-  // A ReplicaSet made by a Deployment is named `<deployment>-<hash>`.
-  if (o.kind === 'ReplicaSet') return o.name.replace(/-[a-z0-9]{6,10}$/, '');
-  return o.name;
-}
-
 interface NodeIndex {
   nodes: Map<string, GraphNode>;
   byPod: Map<string, string>;
@@ -122,9 +116,7 @@ function nodeIndex(world: SimWorld): NodeIndex {
 
 /** The node for a pod known only from a flow: its workload as Hubble names it, or its name. */
 function importedPodNode(ix: NodeIndex, ep: FlowEndpoint, pod: string): string {
-  const name =
-    ep.workloads?.[0]?.name ??
-    ep.pod_name!.replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '').replace(/-\d+$/, '');
+  const name = ep.workloads?.[0]?.name ?? workloadFromPodName(ep.pod_name!);
   const id = `workload:${ep.namespace}/${name}`;
   const labels: Record<string, string> = {};
   for (const l of ep.labels) {
@@ -257,6 +249,7 @@ export class GraphBuilder {
   private previous = new Map<string, EdgeVerdict>();
   private flipped = new Set<string>();
   private changes: GraphChange[] = [];
+  private possible: GraphEdge[] = [];
   private tracked = new Map<string, TrackedRequest>();
   /** The flow log's sequence up to which requests were collected. */
   private trackedUpTo = 0;
@@ -270,9 +263,12 @@ export class GraphBuilder {
       this.lastKey.cluster !== engine.cluster ||
       this.lastKey.policies.length !== policies.length ||
       this.lastKey.policies.some((p, i) => p !== policies[i]);
-    const possible = this.possibleEdges(world, ix);
+    // Possible edges depend on policies and cluster only: an edit that changes neither (a
+    // comment) reuses them instead of asking the matrix for every workload pair again.
+    const possible = changed ? this.possibleEdges(world, ix) : this.possible;
     this.collectRequests(world, ix);
     if (changed) {
+      this.possible = possible;
       this.version++;
       // Flipped: the verdict differs from the build before this change.
       this.flipped = new Set();

@@ -27,6 +27,20 @@ function tab(p: Playground, line: string) {
   return p.complete(line, line.length);
 }
 
+/** One lesson step with one check: the dummy namespace's debug pod cannot reach PostgreSQL. */
+const DUMMY_BLOCKED = [
+  {
+    checks: [
+      {
+        id: 'dummy-blocked',
+        description: 'dummy cannot reach postgres',
+        probe: { from: 'dummy/debug', to: 'db/postgres-0', port: 5432 },
+        expect: 'denied' as const,
+      },
+    ],
+  },
+];
+
 describe('Playground', () => {
   it('runs lines and answers with plain data', () => {
     const p = flaskPostgres();
@@ -106,18 +120,7 @@ describe('Playground', () => {
 
   it('runs lesson checks against the live state without leaving flows behind', () => {
     const p = flaskPostgres();
-    const steps = [
-      {
-        checks: [
-          {
-            id: 'dummy-blocked',
-            description: 'dummy cannot reach postgres',
-            probe: { from: 'dummy/debug', to: 'db/postgres-0', port: 5432 },
-            expect: 'denied' as const,
-          },
-        ],
-      },
-    ];
+    const steps = DUMMY_BLOCKED;
     expect(p.checks(steps)[0]?.[0]?.passed).toBe(false);
     // A policy applied in the terminal counts as much as one in the editor.
     p.run('kubectl apply -f lock-db.yaml');
@@ -132,18 +135,7 @@ describe('Playground', () => {
 
   it('answers an edit with its check results in the same round trip', () => {
     const p = flaskPostgres();
-    const steps = [
-      {
-        checks: [
-          {
-            id: 'dummy-blocked',
-            description: 'dummy cannot reach postgres',
-            probe: { from: 'dummy/debug', to: 'db/postgres-0', port: 5432 },
-            expect: 'denied' as const,
-          },
-        ],
-      },
-    ];
+    const steps = DUMMY_BLOCKED;
     expect(p.setFile('policy.yaml', '# nothing yet\n', steps).checks?.[0]?.[0]?.passed).toBe(false);
     expect(p.setFile('policy.yaml', example('lock-db.yaml'), steps).checks?.[0]?.[0]?.passed).toBe(
       true,

@@ -256,11 +256,17 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
       learnerFiles = learnerFiles.map((f) => (f.name === name ? { name, text } : f));
       save(lesson.id, { files: learnerFiles, passed: [...passed] });
       void answer.then(async (state) => {
-        if (!state) return;
+        if (!state) {
+          performance.clearMarks(mark);
+          return;
+        }
         if (state.checks) showChecks(state.checks);
         await drawn;
         performance.measure('edit-to-update', mark);
-        afterPaint(() => performance.measure('edit-to-paint', mark));
+        afterPaint(() => {
+          performance.measure('edit-to-paint', mark);
+          performance.clearMarks(mark);
+        });
       });
     },
   });

@@ -12,6 +12,7 @@
  * 4. L7 requests (`l7.type: REQUEST`) always go from client to server; HTTP ones give the
  *    method and `:path` (with its query), DNS ones the name asked for (without the final dot).
  */
+import { workloadFromPodName } from '../cluster/workload.ts';
 import type { Flow, FlowEndpoint } from '../flows/model.ts';
 
 /** A pod, grouped into its workload. */
@@ -50,16 +51,6 @@ const ENTITIES: Record<number, Entity> = {
   7: 'kube-apiserver',
   8: 'ingress',
 };
-
-/** Pod-name endings a controller adds: ReplicaSet hash + pod suffix, StatefulSet ordinal. */
-function workloadFromPodName(pod: string): string {
-  const rs = /^(.+)-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(pod);
-  if (rs) return rs[1]!;
-  const sts = /^(.+)-\d+$/.exec(pod);
-  if (sts) return sts[1]!;
-  const ds = /^(.+)-[a-z0-9]{5}$/.exec(pod);
-  return ds ? ds[1]! : pod;
-}
 
 export interface PeerContext {
   /** `ns/pod` to workload name, when the cluster is known. */

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { workloadFromPodName } from '../cluster/workload.ts';
 import { Engine } from '../engine.ts';
 import type { Probe } from '../evaluate/probe.ts';
 import { SimWorld } from '../../sim/world.ts';
@@ -175,7 +176,7 @@ describe('policies from flows', () => {
       for (const dst of pods)
         for (const cp of dst.ports) {
           if (src === dst) continue;
-          const key = `${src.namespace}/${workload(src.name)}>${dst.namespace}/${workload(dst.name)}:${cp.port}/${cp.protocol}`;
+          const key = `${src.namespace}/${workloadFromPodName(src.name)}>${dst.namespace}/${workloadFromPodName(dst.name)}:${cp.port}/${cp.protocol}`;
           const allowed = matrix.allowed(src, dst, cp.port, cp.protocol);
           if (seen.has(key)) continue;
           if (allowed) wrong.push(key);
@@ -210,10 +211,6 @@ describe('policies from flows', () => {
   });
 });
 
-/** `shop/web-h9v5zt9nbc-cj8qg` → `web`, for matching connections to matrix cells. */
-function workload(pod: string): string {
-  return pod.replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '').replace(/-\d+$/, '');
-}
 function flowPod(p: { kind: string; namespace?: string; workload?: string }): string {
   return `${p.namespace}/${p.workload}`;
 }

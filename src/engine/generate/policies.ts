@@ -22,6 +22,7 @@
  */
 import { stringify } from 'yaml';
 import type { Cluster } from '../cluster/model.ts';
+import { workloadOf } from '../cluster/workload.ts';
 import type { Flow } from '../flows/model.ts';
 import {
   connectionOf,
@@ -241,12 +242,7 @@ export function policiesFromFlows(
   };
   for (const pod of options.cluster?.pods ?? []) {
     if (pod.hostNetwork || !pod.ip) continue;
-    const o = pod.owner;
-    const name = !o
-      ? pod.name
-      : o.kind === 'ReplicaSet'
-        ? o.name.replace(/-[a-z0-9]{6,10}$/, '')
-        : o.name;
+    const name = workloadOf(pod);
     podWorkload.set(`${pod.namespace}/${pod.name}`, name);
     addWorkload(pod.namespace, name, pod.labels);
   }
