@@ -23,6 +23,7 @@ import {
   nodeName,
   routeEdges,
   truncate,
+  type EdgeRoute,
   type GraphMode,
 } from './edges.ts';
 import { createEdgeTable, mountFlowTable, type FlowTableHandle } from './FlowTable.ts';
@@ -78,6 +79,8 @@ interface NodeParts {
   label: SVGTextElement;
   sub: SVGTextElement;
   kind: string;
+  /** What the elements were last drawn from; equal means nothing to touch. */
+  drawn?: string;
 }
 
 interface NamespaceParts {
@@ -97,6 +100,8 @@ interface EdgeParts {
   l7: SVGTextElement;
   flip: SVGGElement;
   edge: GraphEdge;
+  /** What the elements were last drawn from; equal means nothing to touch. */
+  drawn?: string;
 }
 
 const MIN_ZOOM = 0.2;
@@ -432,6 +437,11 @@ export function mountFlowGraph(
       }
       const name = nodeName(node);
       const sub = subtitle(node);
+      const tooltip = nodeTooltip(node);
+      const drawn = [node.kind, box.x, box.y, box.width, box.height, name, sub, tooltip].join('\0');
+      els.push(parts.g);
+      if (parts.drawn === drawn) continue;
+      parts.drawn = drawn;
       setAttrs(parts.g, {
         class: `node node--${node.kind}`,
         transform: `translate(${box.x},${box.y})`,
@@ -439,11 +449,10 @@ export function mountFlowGraph(
       });
       setAttrs(parts.box, { width: box.width, height: box.height });
       setAttrs(parts.icon, { transform: `translate(12,${fmt((box.height - 24) / 2)})` });
-      setText(parts.title, nodeTooltip(node));
+      setText(parts.title, tooltip);
       setText(parts.label, truncate(node.label, MAX_LABEL_CHARS));
       setText(parts.sub, sub);
       setAttrs(parts.label, { y: sub ? 20 : 28 });
-      els.push(parts.g);
     }
     for (const id of [...nodes.keys()]) if (!seen.has(id)) nodes.delete(id);
     syncChildren(nodeLayer, els);
@@ -474,9 +483,19 @@ export function mountFlowGraph(
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /** The last routes computed, and what they were computed for (layout and edge ends). */
+  let routed: { layout: GraphLayout; ends: string; routes: Map<string, EdgeRoute> } | null = null;
+
+  function routesFor(list: readonly GraphEdge[], current: GraphLayout): Map<string, EdgeRoute> {
+    const ends = list.map((e) => `${e.id}\0${e.from}\0${e.to}`).join('\n');
+    if (routed?.layout !== current || routed.ends !== ends)
+      routed = { layout: current, ends, routes: routeEdges(list, current.nodes) };
+    return routed.routes;
+  }
+
   function drawEdges(list: readonly GraphEdge[]): void {
     if (!layout) return;
-    const routes = routeEdges(list, layout.nodes);
+    const routes = routesFor(list, layout);
     const els: SVGGElement[] = [];
     const seen = new Set<string>();
     for (const edge of list) {
@@ -489,18 +508,34 @@ export function mountFlowGraph(
         edges.set(edge.id, parts);
       }
       parts.edge = edge;
+      els.push(parts.g);
       const description = edgeDescription(edge, nameOf);
+      const classes = edgeClasses(edge, edge.id === selectedId).join(' ');
+      const portLine = edgeLabel(edge);
+      const l7Full = edgeL7(edge) ?? '';
+      const l7Line = truncate(l7Full, L7_CHARS);
+      const drawn = [
+        description,
+        classes,
+        edge.id === selectedId,
+        edge.verdict,
+        route.d,
+        route.label.x,
+        route.label.y,
+        portLine,
+        l7Line,
+        edge.flipped === true,
+      ].join('\0');
+      if (parts.drawn === drawn) continue;
+      parts.drawn = drawn;
       setAttrs(parts.g, {
-        class: edgeClasses(edge, edge.id === selectedId).join(' '),
+        class: classes,
         'aria-label': description,
         'aria-pressed': edge.id === selectedId ? 'true' : 'false',
       });
       setText(parts.title, description);
       setAttrs(parts.hit, { d: route.d });
       setAttrs(parts.line, { d: route.d, 'marker-end': `url(#${markerId(edge.verdict)})` });
-      const portLine = edgeLabel(edge);
-      const l7Full = edgeL7(edge) ?? '';
-      const l7Line = truncate(l7Full, L7_CHARS);
       const width = Math.max(portLine.length, l7Line.length) * LABEL_CHAR + 10;
       const height = l7Line ? 28 : 16;
       setAttrs(parts.labelGroup, {
@@ -521,27 +556,43 @@ export function mountFlowGraph(
       setAttrs(parts.flip, {
         transform: `translate(${fmt(route.label.x - width / 2 - 9)},${fmt(route.label.y)})`,
       });
-      els.push(parts.g);
     }
     for (const id of [...edges.keys()]) if (!seen.has(id)) edges.delete(id);
     syncChildren(edgeLayer, els);
   }
 
+  /** What the change list was last drawn from. */
+  let drawnChanges = '';
+
   function drawChanges(d: GraphData): void {
     const list = d.changes ?? [];
+    const shown = list.slice(0, MAX_CHANGES).map((c) => ({
+      change: c,
+      what: `${c.after === 'allowed' ? 'now allowed' : 'now denied'}: ${nameOf(c.from)} → ${nameOf(c.to)} ${c.port}/${c.protocol}${c.l7 ? ` ${c.l7}` : ''}`,
+      edge: d.edges.find((e) => e.id === c.edge),
+    }));
+    const key = [
+      list.length,
+      ...shown.map(({ change, what, edge }) => `${change.after}\0${what}\0${edge?.id ?? ''}`),
+    ].join('\n');
+    if (key === drawnChanges) return;
+    drawnChanges = key;
     changesBox.hidden = list.length === 0;
     const allowed = list.filter((c) => c.after === 'allowed').length;
     setText(
       changesTitle,
       `The last edit newly allows ${allowed} and newly denies ${list.length - allowed}:`,
     );
-    const items = list.slice(0, MAX_CHANGES).map((c) => {
-      const li = html('li', { class: `fg-change fg-change--${c.after}` });
-      const what = `${c.after === 'allowed' ? 'now allowed' : 'now denied'}: ${nameOf(c.from)} → ${nameOf(c.to)} ${c.port}/${c.protocol}${c.l7 ? ` ${c.l7}` : ''}`;
-      const edge = d.edges.find((e) => e.id === c.edge);
+    const items = shown.map(({ change, what, edge }) => {
+      const li = html('li', { class: `fg-change fg-change--${change.after}` });
       if (edge) {
         const button = html('button', { type: 'button', class: 'fg-change-select' }, what);
-        button.addEventListener('click', () => select(edge), { signal });
+        // The newest drawing's edge of that id, not the one this item was made for.
+        button.addEventListener(
+          'click',
+          () => select(data?.edges.find((e) => e.id === edge.id) ?? edge),
+          { signal },
+        );
         li.append(button);
       } else li.textContent = what;
       return li;

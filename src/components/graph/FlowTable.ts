@@ -422,6 +422,8 @@ interface EdgeRowParts {
   cells: HTMLTableCellElement[];
   button: HTMLButtonElement;
   edge: GraphEdge;
+  /** What the row was last drawn from; equal means nothing to touch. */
+  drawn?: string;
 }
 
 const EDGE_COLUMNS = ['From', 'To', 'Port', 'Verdict', 'Traffic', 'L7', 'Policies'];
@@ -480,16 +482,20 @@ export function createEdgeTable(onSelect: (edge: GraphEdge) => void): EdgeTableH
           edgeL7(edge) ?? '',
           edge.policies.join(', '),
         ];
+        trs.push(part.tr);
+        const selected = edge.id === selectedId;
+        const drawn = [...texts, edge.verdict, selected].join('\0');
+        if (part.drawn === drawn) continue;
+        part.drawn = drawn;
         texts.forEach((text, i) => setText(part.cells[i]!, text));
         part.cells[3]!.className = `edge-table-verdict edge-table-verdict--${edge.verdict}`;
         setAttrs(part.tr, {
-          class: edge.id === selectedId ? 'is-selected' : undefined,
+          class: selected ? 'is-selected' : undefined,
         });
         setAttrs(part.button, {
           'aria-label': `Select the edge from ${from} to ${to} on ${portText(edge)}`,
-          'aria-pressed': edge.id === selectedId ? 'true' : 'false',
+          'aria-pressed': selected ? 'true' : 'false',
         });
-        trs.push(part.tr);
       }
       for (const id of [...parts.keys()]) if (!seen.has(id)) parts.delete(id);
       syncChildren(tbody, trs.length > 0 ? trs : [empty]);

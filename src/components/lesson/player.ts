@@ -176,7 +176,7 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
         ids.length > 0 && ids.every((id) => checkEls.get(id)?.dataset['passed'] === 'true');
       set(stepEl, 'done', String(done));
     }
-    // The files are saved with each edit; progress only when a check passed for the first time.
+    // Files are saved as each edit is answered; progress also when a check first passes.
     if (passed.size !== passedBefore) save(lesson.id, { files: learnerFiles, passed: [...passed] });
   };
 
@@ -236,6 +236,18 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
         void showCheck(check, (probe) => playground.explainProbe(probe), ui.editor, explainOut);
     });
   let edits = 0;
+  // The learner's files are saved once the engine has answered an edit, out of the keystroke's
+  // way, and at once if the page goes away before that.
+  let unsaved = false;
+  const saveFiles = () => {
+    if (!unsaved) return;
+    unsaved = false;
+    save(lesson.id, { files: learnerFiles, passed: [...passed] });
+  };
+  addEventListener('pagehide', saveFiles);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') saveFiles();
+  });
   // Only the checks cross to the worker with each edit, not the steps' prose.
   const stepChecks = lesson.steps.map((step) => ({ checks: step.checks }));
   /** The graph's drawing of the newest state (resolves once drawn). */
@@ -254,20 +266,22 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
       performance.mark(mark);
       const answer = playground.setFile(name, text, stepChecks);
       learnerFiles = learnerFiles.map((f) => (f.name === name ? { name, text } : f));
-      save(lesson.id, { files: learnerFiles, passed: [...passed] });
-      void answer.then(async (state) => {
-        if (!state) {
-          performance.clearMarks(mark);
-          return;
-        }
-        if (state.checks) showChecks(state.checks);
-        await drawn;
-        performance.measure('edit-to-update', mark);
-        afterPaint(() => {
-          performance.measure('edit-to-paint', mark);
-          performance.clearMarks(mark);
-        });
-      });
+      unsaved = true;
+      void answer
+        .then(async (state) => {
+          if (!state) {
+            performance.clearMarks(mark);
+            return;
+          }
+          if (state.checks) showChecks(state.checks);
+          await drawn;
+          performance.measure('edit-to-update', mark);
+          afterPaint(() => {
+            performance.measure('edit-to-paint', mark);
+            performance.clearMarks(mark);
+          });
+        })
+        .finally(saveFiles);
     },
   });
   const show = connect(editor);
