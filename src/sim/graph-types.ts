@@ -83,6 +83,11 @@ export interface GraphData {
   edges: GraphEdge[];
   /** Newest last, capped. */
   flows: FlowRow[];
+  /**
+   * Names this list of flow rows: equal keys, equal rows (unique across builders and workers),
+   * so a page that has the rows need not be sent them again.
+   */
+  flowsKey: string;
   /** What the last change of policies or cluster turned around (newly allowed first). */
   changes: GraphChange[];
 }

@@ -129,6 +129,35 @@ describe('graph data', () => {
     expect(g.flows.at(-1)?.verdict).toMatch(/DROPPED|DENIED/);
   });
 
+  test('flow rows keep their key and array while the buffer stays; edges are fresh copies', () => {
+    const { world, session, graph } = flask();
+    session.run('kubectl apply -f l7.yaml -n db');
+    session.run('kubectl exec debug -n dummy -- curl -s http://flask-app-service.db/metrics');
+    const a = graph.build(world);
+    // A policy change (and a cluster-wide one) leaves the buffer alone: same rows, same key.
+    session.run('kubectl apply -f lock-db.yaml');
+    const b = graph.build(world);
+    expect(b.flowsKey).toBe(a.flowsKey);
+    expect(b.flows).toBe(a.flows);
+    // What one build's caller does to its edges and nodes does not reach the next build.
+    const observed = b.edges.find((e) => e.source === 'observed')!;
+    observed.verdict = 'denied';
+    observed.flipped = true;
+    b.nodes[0]!.pods.push('x/y');
+    const c = graph.build(world);
+    expect(c.edges.find((e) => e.id === observed.id)).toMatchObject({
+      verdict: 'l7-denied',
+      flipped: false,
+    });
+    expect(c.nodes[0]!.pods).not.toContain('x/y');
+    // New flows: new rows under a new key; another builder never uses the same keys.
+    session.run('kubectl exec debug -n dummy -- curl -s http://flask-app-service.db/');
+    const d = graph.build(world);
+    expect(d.flowsKey).not.toBe(a.flowsKey);
+    expect(d.flows.length).toBeGreaterThan(a.flows.length);
+    expect(new GraphBuilder().build(world).flowsKey).not.toBe(d.flowsKey);
+  });
+
   test('DNS answers and refusals show on the edge to kube-dns', () => {
     const world = new SimWorld({
       files: [{ name: 'c.yaml', text: read('examples/l7-shop/cluster.yaml') }],

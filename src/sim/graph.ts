@@ -87,6 +87,19 @@ interface NodeIndex {
   byPod: Map<string, string>;
 }
 
+/** A copy of an index that can be added to without changing the original. */
+function copyIndex(ix: NodeIndex): NodeIndex {
+  const nodes = new Map<string, GraphNode>();
+  for (const [id, n] of ix.nodes)
+    nodes.set(id, { ...n, pods: [...n.pods], labels: { ...n.labels } });
+  return { nodes, byPod: new Map(ix.byPod) };
+}
+
+/** Whether two cache keys list the same values (by identity) in the same order. */
+function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
 function nodeIndex(world: SimWorld): NodeIndex {
   const nodes = new Map<string, GraphNode>();
   const byPod = new Map<string, string>();
@@ -253,9 +266,18 @@ export class GraphBuilder {
   private tracked = new Map<string, TrackedRequest>();
   /** The flow log's sequence up to which requests were collected. */
   private trackedUpTo = 0;
+  /** Names this builder in `flowsKey`, so keys of different builders (and workers) differ. */
+  private readonly id = Math.random().toString(36).slice(2, 10);
+  private tableVersion = 0;
+  /** The last observed pass and what it was computed from (see `observedEdges`). */
+  private seen: { key: readonly unknown[]; ix: NodeIndex; edges: GraphEdge[] } | null = null;
+  /** The last flow rows, what they were computed from, and their `flowsKey`. */
+  private table: { key: readonly unknown[]; rows: FlowRow[]; name: string } | null = null;
 
   build(world: SimWorld): GraphData {
-    const ix = nodeIndex(world);
+    // Observed edges and flow rows first: they depend only on the flow buffer and the cluster.
+    const seen = this.observedEdges(world);
+    const ix = seen.ix;
     const engine = world.engine;
     const policies = engine.policies;
     const changed =
@@ -302,77 +324,121 @@ export class GraphBuilder {
     }
     for (const e of possible) e.flipped = this.flipped.has(e.id);
 
-    const observed = new Map<string, GraphEdge & { at: number; ports: Set<number> }>();
-    const logged = world.flows.all();
-    for (const { at, flow } of logged) {
-      const reply = flow.is_reply === true;
-      const [client, server] = reply
-        ? [flow.destination, flow.source]
-        : [flow.source, flow.destination];
-      const [clientNames, serverNames] = reply
-        ? [flow.destination_names, flow.source_names]
-        : [flow.source_names, flow.destination_names];
-      const p = portOf(flow);
-      if (!p) continue;
-      const from = nodeOf(ix, client, clientNames);
-      const to = nodeOf(ix, server, serverNames);
-      const id = `${from}|${to}|${p.port}/${p.protocol}|observed`;
-      let edge = observed.get(id);
-      if (!edge) {
-        edge = {
-          id,
-          from,
-          to,
-          port: p.port,
-          protocol: p.protocol,
-          verdict: 'allowed',
-          source: 'observed',
-          l7: [],
-          count: 0,
-          flipped: false,
-          policies: [],
-          at: -1,
-          ports: new Set(),
-        };
-        observed.set(id, edge);
-      }
-      // One connection per client port; its fate is the worst thing any of its records says.
-      const l4 = flow.l4 as Record<string, { source_port: number; destination_port: number }>;
-      const clientPort = Object.values(l4)[0]?.[reply ? 'destination_port' : 'source_port'];
-      const v = verdictOf(flow);
-      if (clientPort !== undefined && !edge.ports.has(clientPort)) {
-        edge.ports.add(clientPort);
-        edge.count++;
-        if (v) {
-          edge.verdict = v;
-          edge.at = at;
-        }
-      } else if (v && SEVERITY[v] > SEVERITY[edge.verdict] && at >= edge.at) edge.verdict = v;
-      const label = l7Label(flow);
-      if (label) {
-        edge.l7 = [label, ...edge.l7.filter((x) => x !== label)].slice(0, L7_PER_EDGE);
-        if (flow.l7?.type === 'REQUEST' || flow.l7?.type === 'RESPONSE') {
-          const lv = verdictOf(flow);
-          if (lv) edge.verdict = lv;
-        }
-      }
-      for (const name of flowPolicies(flow))
-        if (!edge.policies.includes(name)) edge.policies.push(name);
-    }
-
-    const edges: GraphEdge[] = [
-      ...[...observed.values()].map(({ at: _at, ports: _ports, ...e }) => e),
-      ...possible,
-    ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const start = Math.max(0, logged.length - FLOW_ROWS);
-    const flows: FlowRow[] = [];
-    const seq0 = world.flows.sequence - logged.length;
-    for (let i = start; i < logged.length; i++) flows.push(row(logged[i]!.flow, seq0 + i));
-    const nodes = [...ix.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
     // Observed edges whose requests changed verdict are marked like flipped possible edges.
     const changedEdges = new Set(this.changes.map((c) => c.edge));
-    for (const e of edges) if (changedEdges.has(e.id)) e.flipped = true;
-    return { version: this.version, nodes, edges, flows, changes: this.changes };
+    const edges: GraphEdge[] = [
+      ...seen.edges.map((e) => ({ ...e, flipped: changedEdges.has(e.id) })),
+      ...possible.map((e) => (changedEdges.has(e.id) ? { ...e, flipped: true } : e)),
+    ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const nodes = [...ix.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    return {
+      version: this.version,
+      nodes,
+      edges,
+      flows: seen.rows,
+      flowsKey: seen.rowsKey,
+      changes: this.changes,
+    };
+  }
+
+  /**
+   * Edges from the flow buffer and the flow table's rows, with the node index the edges were
+   * resolved against (flows can add nodes: world, FQDNs, pods of an imported cluster). Kept
+   * while the buffer and the cluster stay the same, which is every policy edit: a learner who
+   * ran many commands does not pay for walking the whole buffer on each keystroke. Callers get
+   * copies of the index and edges to change as they like; the rows are shared (never changed).
+   */
+  private observedEdges(world: SimWorld): {
+    ix: NodeIndex;
+    edges: GraphEdge[];
+    rows: FlowRow[];
+    rowsKey: string;
+  } {
+    const logged = world.flows.all();
+    const key = [world.engine.cluster, world.flows, world.flows.sequence, logged.length];
+    let seen = this.seen;
+    if (!seen || !sameKey(seen.key, key)) {
+      const ix = nodeIndex(world);
+      const observed = new Map<string, GraphEdge & { at: number; ports: Set<number> }>();
+      for (const { at, flow } of logged) {
+        const reply = flow.is_reply === true;
+        const [client, server] = reply
+          ? [flow.destination, flow.source]
+          : [flow.source, flow.destination];
+        const [clientNames, serverNames] = reply
+          ? [flow.destination_names, flow.source_names]
+          : [flow.source_names, flow.destination_names];
+        const p = portOf(flow);
+        if (!p) continue;
+        const from = nodeOf(ix, client, clientNames);
+        const to = nodeOf(ix, server, serverNames);
+        const id = `${from}|${to}|${p.port}/${p.protocol}|observed`;
+        let edge = observed.get(id);
+        if (!edge) {
+          edge = {
+            id,
+            from,
+            to,
+            port: p.port,
+            protocol: p.protocol,
+            verdict: 'allowed',
+            source: 'observed',
+            l7: [],
+            count: 0,
+            flipped: false,
+            policies: [],
+            at: -1,
+            ports: new Set(),
+          };
+          observed.set(id, edge);
+        }
+        // One connection per client port; its fate is the worst thing any of its records says.
+        const l4 = flow.l4 as Record<string, { source_port: number; destination_port: number }>;
+        const clientPort = Object.values(l4)[0]?.[reply ? 'destination_port' : 'source_port'];
+        const v = verdictOf(flow);
+        if (clientPort !== undefined && !edge.ports.has(clientPort)) {
+          edge.ports.add(clientPort);
+          edge.count++;
+          if (v) {
+            edge.verdict = v;
+            edge.at = at;
+          }
+        } else if (v && SEVERITY[v] > SEVERITY[edge.verdict] && at >= edge.at) edge.verdict = v;
+        const label = l7Label(flow);
+        if (label) {
+          edge.l7 = [label, ...edge.l7.filter((x) => x !== label)].slice(0, L7_PER_EDGE);
+          if (flow.l7?.type === 'REQUEST' || flow.l7?.type === 'RESPONSE') {
+            const lv = verdictOf(flow);
+            if (lv) edge.verdict = lv;
+          }
+        }
+        for (const name of flowPolicies(flow))
+          if (!edge.policies.includes(name)) edge.policies.push(name);
+      }
+      seen = {
+        key,
+        ix,
+        edges: [...observed.values()].map(({ at: _at, ports: _ports, ...e }) => e),
+      };
+      this.seen = seen;
+    }
+    // The rows depend on the buffer alone (not on the cluster the edges were resolved in).
+    const rowsKey = key.slice(1);
+    let table = this.table;
+    if (!table || !sameKey(table.key, rowsKey)) {
+      const start = Math.max(0, logged.length - FLOW_ROWS);
+      const rows: FlowRow[] = [];
+      const seq0 = world.flows.sequence - logged.length;
+      for (let i = start; i < logged.length; i++) rows.push(row(logged[i]!.flow, seq0 + i));
+      table = { key: rowsKey, rows, name: `${this.id}-${++this.tableVersion}` };
+      this.table = table;
+    }
+    return {
+      ix: copyIndex(seen.ix),
+      edges: seen.edges.map((e) => ({ ...e })),
+      rows: table.rows,
+      rowsKey: table.name,
+    };
   }
 
   /** Remembers requests seen since the last build (each distinct one once, a few dozen at most). */

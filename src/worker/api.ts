@@ -4,7 +4,7 @@
  */
 import type { CheckResult } from '../lessons/checks.ts';
 import type { Check, LessonProbe } from '../lessons/model.ts';
-import type { GraphData } from '../sim/graph-types.ts';
+import type { FlowRow, GraphData } from '../sim/graph-types.ts';
 
 /** A manifest handed to the worker by name, as the page has it (usually YAML text). */
 export interface WorkerFile {
@@ -185,6 +185,15 @@ export interface EngineState {
   checks?: CheckResult[][];
 }
 
+/**
+ * A state as the worker sends it. The flow rows (up to 500, the bulk of a state once the
+ * learner has run some commands) are left out when the page said it already has the rows of
+ * `graph.flowsKey`; `ResilientPlayground` puts them back.
+ */
+export interface SentState extends Omit<EngineState, 'graph'> {
+  graph: Omit<GraphData, 'flows'> & { flows?: FlowRow[] };
+}
+
 /** Least-privilege policies written from the flows the world has seen. */
 export interface GeneratedPolicies {
   /** Multi-document YAML, ready to be a file of the editor. */
@@ -200,12 +209,13 @@ export interface PlaygroundApi {
   /**
    * Replaces (or adds) a live file, e.g. an editor buffer, and answers with the new state; with
    * lesson steps, their check results come in the same answer (one round trip per edit).
+   * `haveFlows` is the `flowsKey` of the rows the page has: equal rows are not sent again.
    */
-  setFile(name: string, text: string, steps?: { checks: Check[] }[]): EngineState;
+  setFile(name: string, text: string, steps?: { checks: Check[] }[], haveFlows?: string): SentState;
   /** Removes a live file. */
-  removeFile(name: string): EngineState;
+  removeFile(name: string, haveFlows?: string): SentState;
   /** The current state: after `run`, flows and objects may have changed. */
-  state(): EngineState;
+  state(haveFlows?: string): SentState;
   /**
    * Why traffic from one pod to another (`ns/pod`) on a port is allowed or denied, with the
    * YAML ranges of the deciding rules (for "show rule").

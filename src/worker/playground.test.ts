@@ -283,7 +283,7 @@ describe('flows from elsewhere and policies from flows', () => {
         (e) => e.id === 'workload:prod/checkout|workload:prod/payments|8080/TCP|observed',
       ),
     ).toMatchObject({ verdict: 'allowed', count: 1 });
-    expect(graph.flows.at(-1)).toMatchObject({
+    expect(graph.flows!.at(-1)).toMatchObject({
       source: 'prod/checkout-7d9f8b6c5d-x2x9q',
       destination: 'prod/payments-0',
       port: 8080,
@@ -345,11 +345,29 @@ function yamlAt(
   return lines.slice(r.startLine - 1, Math.max(r.startLine, r.endLine)).join('\n');
 }
 
+it('leaves out the flow rows the page already has', () => {
+  const p = new Playground();
+  p.load({
+    files: [{ name: 'cluster.yaml', text: example('cluster.yaml') }],
+  });
+  p.run(DUMMY_NC);
+  const full = p.state();
+  expect(full.graph.flows?.length).toBeGreaterThan(0);
+  const key = full.graph.flowsKey;
+  expect(p.setFile('policy.yaml', '# nothing yet\n', undefined, key).graph.flows).toBeUndefined();
+  expect(p.state(key).graph).not.toHaveProperty('flows');
+  expect(p.state('some other key').graph.flows).toEqual(full.graph.flows);
+  p.run(DUMMY_NC);
+  const grown = p.state(key).graph;
+  expect(grown.flowsKey).not.toBe(key);
+  expect(grown.flows?.length).toBeGreaterThan(full.graph.flows!.length);
+});
+
 /** Runs a command and returns the flow rows it added. */
 function runFlows(p: Playground, command: string): FlowRow[] {
-  const before = p.state().graph.flows.at(-1)?.seq ?? -1;
+  const before = p.state().graph.flows!.at(-1)?.seq ?? -1;
   p.run(command);
-  return p.state().graph.flows.filter((r) => r.seq > before);
+  return p.state().graph.flows!.filter((r) => r.seq > before);
 }
 
 const DUMMY_NC = 'kubectl exec debug -n dummy -- nc -v -z -w 2 postgres-0.mydb-service.db 5432';

@@ -18,7 +18,7 @@ import type {
   GeneratedPolicies,
   Explanation,
   DiagnosticDto,
-  EngineState,
+  SentState,
   LintFinding,
   LoadRequest,
   LoadResult,
@@ -100,15 +100,20 @@ export class Playground implements PlaygroundApi {
   /** Lint findings of the last run and what they were computed from. */
   private lintCache: { key: readonly unknown[]; findings: LintFinding[] } | null = null;
 
-  setFile(name: string, text: string, steps?: { checks: Check[] }[]): EngineState {
+  setFile(
+    name: string,
+    text: string,
+    steps?: { checks: Check[] }[],
+    haveFlows?: string,
+  ): SentState {
     this.session.world.setFile(name, text);
-    const state = this.state();
+    const state = this.state(haveFlows);
     return steps ? { ...state, checks: runChecks(this.session.world, steps) } : state;
   }
 
-  removeFile(name: string): EngineState {
+  removeFile(name: string, haveFlows?: string): SentState {
     this.session.world.removeFile(name);
-    return this.state();
+    return this.state(haveFlows);
   }
 
   explain(from: string, to: string, port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Explanation {
@@ -184,7 +189,7 @@ export class Playground implements PlaygroundApi {
     return runChecks(this.session.world, steps);
   }
 
-  state(): EngineState {
+  state(haveFlows?: string): SentState {
     const world = this.session.world;
     this.revision++;
     const diagnostics: DiagnosticDto[] = world.engine.diagnostics.map((d) => ({
@@ -201,7 +206,10 @@ export class Playground implements PlaygroundApi {
       ...(d.name !== undefined ? { name: d.name } : {}),
       ...(d.path !== undefined ? { path: d.path } : {}),
     }));
-    return { revision: this.revision, diagnostics, graph: this.graph.build(world) };
+    const graph: SentState['graph'] = this.graph.build(world);
+    // The page has these rows already: the answer to each keystroke stays small.
+    if (haveFlows !== undefined && graph.flowsKey === haveFlows) delete graph.flows;
+    return { revision: this.revision, diagnostics, graph };
   }
 
   load(request: LoadRequest): LoadResult {

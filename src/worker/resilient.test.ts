@@ -1,6 +1,7 @@
 /** Latest-wins edits and the watchdog, with in-process and deliberately stuck backends. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import type { EngineState } from './api.ts';
+import type { EngineState, SentState } from './api.ts';
 import { Playground } from './playground.ts';
 import { ResilientPlayground, type BackendHandle, type WorkerStatus } from './resilient.ts';
 
@@ -45,9 +46,9 @@ function fakeBackend(
         run: (l) => later('run', l, () => p.run(l)),
         complete: (l, c) => later('complete', l, () => p.complete(l, c)),
         prompt: () => p.prompt(),
-        setFile: (n, t, steps) => later('setFile', t, () => p.setFile(n, t, steps)),
-        removeFile: (n) => later('removeFile', n, () => p.removeFile(n)),
-        state: () => later('state', null, () => p.state()),
+        setFile: (n, t, steps, have) => later('setFile', t, () => p.setFile(n, t, steps, have)),
+        removeFile: (n, have) => later('removeFile', n, () => p.removeFile(n, have)),
+        state: (have) => later('state', have, () => p.state(have)),
         checks: (steps) => later('checks', steps, () => p.checks(steps)),
         explain: (f, t, port, proto) => later('explain', f, () => p.explain(f, t, port, proto)),
         importFlows: (text) => later('importFlows', text, () => p.importFlows(text)),
@@ -198,5 +199,67 @@ describe('bulk calls', () => {
     await rp.load({ files: [{ name: 'cluster.yaml', text: CLUSTER }] });
     expect(await rp.importFlows('')).toEqual({ imported: 0, problems: [] });
     expect(statuses).toEqual([]);
+  });
+});
+
+describe('flow rows', () => {
+  test('cross to the page once; answers to edits that leave the buffer alone reuse them', async () => {
+    const sent: SentState[] = [];
+    const start = (): BackendHandle => {
+      const handle = fakeBackend(() => 0, { inOrder: true })();
+      const { setFile, state } = handle.api;
+      handle.api.setFile = async (...args) => {
+        const s = await setFile(...args);
+        sent.push(s);
+        return s;
+      };
+      handle.api.state = async (...args) => {
+        const s = await state(...args);
+        sent.push(s);
+        return s;
+      };
+      return handle;
+    };
+    const client = new ResilientPlayground({ start });
+    await client.load({ files: [{ name: 'cluster.yaml', text: CLUSTER }] });
+    const exported = readFileSync(
+      new URL('../engine/flows/fixtures/other-cluster.jsonl', import.meta.url),
+      'utf8',
+    );
+    expect((await client.importFlows(exported)).imported).toBeGreaterThan(0);
+    const imported = (await client.refresh())!;
+    expect(imported.graph.flows.length).toBeGreaterThan(0);
+    expect(sent.at(-1)?.graph.flows).toBeDefined();
+
+    const edits = [
+      await client.setFile('policy.yaml', policy(1)),
+      await client.setFile('policy.yaml', policy(2)),
+    ];
+    // The worker left the rows out; the page put back the very rows it had.
+    expect(sent.slice(-2).map((s) => s.graph.flows)).toEqual([undefined, undefined]);
+    for (const state of edits) {
+      expect(state?.graph.flowsKey).toBe(imported.graph.flowsKey);
+      expect(state?.graph.flows).toBe(imported.graph.flows);
+    }
+
+    // New flows: new key, rows sent again.
+    await client.importFlows(exported);
+    await client.refresh();
+    expect(sent.at(-1)?.graph.flows?.length).toBe(imported.graph.flows.length * 2);
+    expect(client.lastState?.graph.flowsKey).not.toBe(imported.graph.flowsKey);
+  });
+
+  test('a replacement worker sends its rows: keys of different workers never match', async () => {
+    let n = 0;
+    const client = new ResilientPlayground({
+      start: fakeBackend((m, arg) => (m === 'setFile' && arg === 'hang' && n++ === 0 ? null : 0)),
+      timeoutMs: 50,
+    });
+    await client.load({ files: [{ name: 'cluster.yaml', text: CLUSTER }] });
+    const before = await client.setFile('policy.yaml', policy(1));
+    expect(await client.setFile('policy.yaml', 'hang')).toBeNull();
+    const after = await client.setFile('policy.yaml', policy(2));
+    expect(after?.graph.flowsKey).not.toBe(before?.graph.flowsKey);
+    expect(after?.graph.flows).toEqual([]);
   });
 });

@@ -11,7 +11,8 @@
  *
  * No DOM here: the backend factory is injected, so tests drive it with a fake.
  */
-import type { EngineState, LoadRequest, PlaygroundApi, RunResponse } from './api.ts';
+import type { FlowRow } from '../sim/graph-types.ts';
+import type { EngineState, LoadRequest, PlaygroundApi, RunResponse, SentState } from './api.ts';
 
 /** What the page needs of a started worker (see client.ts). */
 export interface BackendHandle {
@@ -53,6 +54,12 @@ export class ResilientPlayground {
   private longCalls: Promise<unknown> = Promise.resolve();
   /** The newest state shown, kept when a worker has to be replaced. */
   lastState: EngineState | null = null;
+  /**
+   * The newest flow rows received, by key. Every answer says which rows it stands for; one that
+   * leaves them out stands for the rows the page named when asking, which are these: the worker
+   * answers in order and a key, once replaced, never comes back.
+   */
+  private flowRows: { key: string; rows: FlowRow[] } | null = null;
 
   constructor(private readonly options: ResilientOptions) {
     this.timeoutMs = options.timeoutMs ?? 1000;
@@ -125,8 +132,9 @@ export class ResilientPlayground {
         files: [...this.files].map(([n, t]) => ({ name: n, text: t })),
       };
     try {
-      const state = await this.call((api) =>
-        steps ? api.setFile(name, text, steps) : api.setFile(name, text),
+      const have = this.flowRows?.key;
+      const state = await this.withFlows(
+        await this.call((api) => api.setFile(name, text, steps, have)),
       );
       if (ticket !== this.latestEdit) return null;
       return this.show(state);
@@ -160,7 +168,8 @@ export class ResilientPlayground {
   async refresh(): Promise<EngineState | null> {
     const ticket = this.latestEdit;
     try {
-      const state = await this.call((api) => api.state());
+      const have = this.flowRows?.key;
+      const state = await this.withFlows(await this.call((api) => api.state(have)));
       if (ticket !== this.latestEdit) return null;
       return this.show(state);
     } catch (err) {
@@ -232,6 +241,16 @@ export class ResilientPlayground {
 
   complete(line: string, cursor: number) {
     return this.call((api) => api.complete(line, cursor));
+  }
+
+  /** The state with its flow rows: those sent, or the ones the page has under that key. */
+  private async withFlows(sent: SentState): Promise<EngineState> {
+    const { flows, ...graph } = sent.graph;
+    if (flows) this.flowRows = { key: graph.flowsKey, rows: flows };
+    else if (this.flowRows?.key !== graph.flowsKey)
+      // Not expected to happen; asking without a key brings every row.
+      return this.withFlows(await this.call((api) => api.state()));
+    return { ...sent, graph: { ...graph, flows: this.flowRows!.rows } };
   }
 
   private show(state: EngineState): EngineState {

@@ -39,6 +39,7 @@ const data = (edges: GraphEdge[], over: Partial<GraphData> = {}): GraphData => (
   ],
   edges,
   flows: [],
+  flowsKey: 'none',
   changes: [],
   ...over,
 });

@@ -271,6 +271,7 @@ function build(
     nodes,
     edges: sorted,
     flows: sampleFlows(nodes, sorted, flowCount, version),
+    flowsKey: `sample-${version}-${flowCount}`,
     changes: [],
   };
 }
