@@ -27,7 +27,7 @@ import {
   type GraphMode,
 } from './edges.ts';
 import { createEdgeTable, mountFlowTable, type FlowTableHandle } from './FlowTable.ts';
-import { sameDrawing, sameFlows } from './equal.ts';
+import { sameDrawing, sameEdge, sameFlows, sameNode } from './equal.ts';
 import { GraphLayouter, MAX_LABEL_CHARS, type GraphLayout } from './layout.ts';
 import './graph.css';
 
@@ -79,8 +79,8 @@ interface NodeParts {
   label: SVGTextElement;
   sub: SVGTextElement;
   kind: string;
-  /** What the elements were last drawn from; equal means nothing to touch. */
-  drawn?: string;
+  /** What the elements were last drawn from: the same again means nothing to touch. */
+  drawn?: { node: GraphNode; box: unknown };
 }
 
 interface NamespaceParts {
@@ -100,8 +100,8 @@ interface EdgeParts {
   l7: SVGTextElement;
   flip: SVGGElement;
   edge: GraphEdge;
-  /** What the elements were last drawn from; equal means nothing to touch. */
-  drawn?: string;
+  /** What the elements were last drawn from: the same again means nothing to touch. */
+  drawn?: { edge: GraphEdge; route: EdgeRoute; selected: boolean; from: string; to: string };
 }
 
 const MIN_ZOOM = 0.2;
@@ -435,13 +435,13 @@ export function mountFlowGraph(
         parts = { g, title, box: rect, icon, label, sub, kind: node.kind };
         nodes.set(node.id, parts);
       }
+      els.push(parts.g);
+      // Boxes are kept while the layout is (see layout.ts), so an unmoved node has the same box.
+      if (parts.drawn && parts.drawn.box === box && sameNode(parts.drawn.node, node)) continue;
+      parts.drawn = { node, box };
       const name = nodeName(node);
       const sub = subtitle(node);
       const tooltip = nodeTooltip(node);
-      const drawn = [node.kind, box.x, box.y, box.width, box.height, name, sub, tooltip].join('\0');
-      els.push(parts.g);
-      if (parts.drawn === drawn) continue;
-      parts.drawn = drawn;
       setAttrs(parts.g, {
         class: `node node--${node.kind}`,
         transform: `translate(${box.x},${box.y})`,
@@ -509,25 +509,30 @@ export function mountFlowGraph(
       }
       parts.edge = edge;
       els.push(parts.g);
+      // Routes are kept while the layout and the edge ends are (see routesFor).
+      const drawn = {
+        edge,
+        route,
+        selected: edge.id === selectedId,
+        from: nameOf(edge.from),
+        to: nameOf(edge.to),
+      };
+      const last = parts.drawn;
+      if (
+        last &&
+        last.route === route &&
+        last.selected === drawn.selected &&
+        last.from === drawn.from &&
+        last.to === drawn.to &&
+        sameEdge(last.edge, edge)
+      )
+        continue;
+      parts.drawn = drawn;
       const description = edgeDescription(edge, nameOf);
-      const classes = edgeClasses(edge, edge.id === selectedId).join(' ');
+      const classes = edgeClasses(edge, drawn.selected).join(' ');
       const portLine = edgeLabel(edge);
       const l7Full = edgeL7(edge) ?? '';
       const l7Line = truncate(l7Full, L7_CHARS);
-      const drawn = [
-        description,
-        classes,
-        edge.id === selectedId,
-        edge.verdict,
-        route.d,
-        route.label.x,
-        route.label.y,
-        portLine,
-        l7Line,
-        edge.flipped === true,
-      ].join('\0');
-      if (parts.drawn === drawn) continue;
-      parts.drawn = drawn;
       setAttrs(parts.g, {
         class: classes,
         'aria-label': description,

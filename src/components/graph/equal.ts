@@ -21,7 +21,8 @@ function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boo
 const sameStrings = (a: readonly string[], b: readonly string[]) =>
   sameList(a, b, (x, y) => x === y);
 
-function sameNode(a: GraphNode, b: GraphNode): boolean {
+/** Nodes that draw the same. */
+export function sameNode(a: GraphNode, b: GraphNode): boolean {
   if (a.id !== b.id || a.kind !== b.kind || a.label !== b.label || a.namespace !== b.namespace)
     return false;
   if (!sameStrings(a.pods, b.pods)) return false;
@@ -30,7 +31,8 @@ function sameNode(a: GraphNode, b: GraphNode): boolean {
   return ka.length === kb.length && ka.every((k) => a.labels[k] === b.labels[k]);
 }
 
-function sameEdge(a: GraphEdge, b: GraphEdge): boolean {
+/** Edges that draw the same (given the same route and node names). */
+export function sameEdge(a: GraphEdge, b: GraphEdge): boolean {
   return (
     a.id === b.id &&
     a.verdict === b.verdict &&
