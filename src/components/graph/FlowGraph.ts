@@ -87,6 +87,8 @@ interface NamespaceParts {
   g: SVGGElement;
   box: SVGRectElement;
   name: SVGTSpanElement;
+  /** The layout's box it was last drawn from (kept while the layout is). */
+  drawn?: unknown;
 }
 
 interface EdgeParts {
@@ -405,10 +407,12 @@ export function mountFlowGraph(
         parts = { g, box, name };
         namespaces.set(ns.name, parts);
       }
+      els.push(parts.g);
+      if (parts.drawn === ns) continue;
+      parts.drawn = ns;
       setText(parts.name, ns.name);
       setAttrs(parts.g, { transform: `translate(${ns.x},${ns.y})` });
       setAttrs(parts.box, { width: ns.width, height: ns.height });
-      els.push(parts.g);
     }
     for (const name of [...namespaces.keys()]) if (!seen.has(name)) namespaces.delete(name);
     syncChildren(namespaceLayer, els);
@@ -568,6 +572,7 @@ export function mountFlowGraph(
 
   /** What the change list was last drawn from. */
   let drawnChanges = '';
+  const changeItems = new Map<string, HTMLLIElement>();
 
   function drawChanges(d: GraphData): void {
     const list = d.changes ?? [];
@@ -588,7 +593,12 @@ export function mountFlowGraph(
       changesTitle,
       `The last edit newly allows ${allowed} and newly denies ${list.length - allowed}:`,
     );
+    // Items are kept by what they say: an edit and its undo swap two lists back and forth.
+    if (changeItems.size > 4 * MAX_CHANGES) changeItems.clear();
     const items = shown.map(({ change, what, edge }) => {
+      const itemKey = `${change.after}\0${what}\0${edge?.id ?? ''}`;
+      const kept = changeItems.get(itemKey);
+      if (kept) return kept;
       const li = html('li', { class: `fg-change fg-change--${change.after}` });
       if (edge) {
         const button = html('button', { type: 'button', class: 'fg-change-select' }, what);
@@ -600,11 +610,12 @@ export function mountFlowGraph(
         );
         li.append(button);
       } else li.textContent = what;
+      changeItems.set(itemKey, li);
       return li;
     });
     if (list.length > MAX_CHANGES)
       items.push(html('li', {}, `… and ${list.length - MAX_CHANGES} more`));
-    changesList.replaceChildren(...items);
+    syncChildren(changesList, items);
   }
 
   function draw(next: GraphLayout, d: GraphData): void {

@@ -49,6 +49,8 @@ export function setText(el: Node, text: string): void {
  * (moving an element would take focus away from it).
  */
 export function syncChildren(parent: Element, children: readonly Element[]): void {
+  const current = parent.children;
+  if (current.length === children.length && children.every((c, i) => current[i] === c)) return;
   const keep = new Set<Element>(children);
   for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
   children.forEach((child, i) => {
