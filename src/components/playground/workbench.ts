@@ -104,13 +104,24 @@ export async function startWorkbench(root: HTMLElement, gallery: Scenario[]): Pr
     import('../graph/FlowGraph.ts'),
   ]);
   const { lenses, connect } = mountInspectors(root, graphEl, playground, mountFlowGraph);
+  let unsaved = false;
+  const saveEdits = () => {
+    if (!unsaved) return;
+    unsaved = false;
+    save(state);
+  };
+  addEventListener('pagehide', saveEdits);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') saveEdits();
+  });
   const editor = await mountPolicyEditor(editorEl, {
     files: state.files,
     lenses,
     onChange: (name, text) => {
       state = { ...state, files: state.files.map((f) => (f.name === name ? { name, text } : f)) };
-      save(state);
-      void playground.setFile(name, text);
+      // Saved once the engine has answered, out of the keystroke's way (or as the page goes).
+      unsaved = true;
+      void playground.setFile(name, text).finally(saveEdits);
     },
   });
   const show = connect(editor);
