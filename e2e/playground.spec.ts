@@ -94,3 +94,23 @@ test('the playground explains a flow row and counts flows over each rule', async
   await expect(list).toContainText('dummy/debug → db/postgres 5433/TCP denied (default deny)');
   expect(problems).toEqual([]);
 });
+
+test('an edit survives a reload straight after typing', async ({ page }) => {
+  await page.goto('/playground/');
+  await expect(page.locator('#playground')).toHaveAttribute('data-state', 'ready', {
+    timeout: 30_000,
+  });
+  const editor = page.getByRole('region', { name: 'Policy editor' });
+  await editor.getByRole('tab', { name: /policy\.yaml/ }).click();
+  await editor.locator('.monaco-editor').first().click();
+  await page.keyboard.press('ControlOrMeta+End');
+  // No pause between the last key and the reload.
+  await page.keyboard.type('\n# kept-marker-7');
+  await page.reload();
+  await expect(page.locator('#playground')).toHaveAttribute('data-state', 'ready', {
+    timeout: 30_000,
+  });
+  const again = page.getByRole('region', { name: 'Policy editor' });
+  await again.getByRole('tab', { name: /policy\.yaml/ }).click();
+  await expect(again.locator('.view-lines')).toContainText('kept-marker-7');
+});
