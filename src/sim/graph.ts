@@ -24,6 +24,7 @@ import type {
   GraphNode,
   GraphNodeKind,
 } from './graph-types.ts';
+import { Memo } from './memo.ts';
 import type { SimWorld } from './world.ts';
 
 /** How many flows the table gets (newest). */
@@ -93,11 +94,6 @@ function copyIndex(ix: NodeIndex): NodeIndex {
   for (const [id, n] of ix.nodes)
     nodes.set(id, { ...n, pods: [...n.pods], labels: { ...n.labels } });
   return { nodes, byPod: new Map(ix.byPod) };
-}
-
-/** Whether two cache keys list the same values (by identity) in the same order. */
-function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((k, i) => k === b[i]);
 }
 
 function nodeIndex(world: SimWorld): NodeIndex {
@@ -269,10 +265,10 @@ export class GraphBuilder {
   /** Names this builder in `flowsKey`, so keys of different builders (and workers) differ. */
   private readonly id = Math.random().toString(36).slice(2, 10);
   private tableVersion = 0;
-  /** The last observed pass and what it was computed from (see `observedEdges`). */
-  private seen: { key: readonly unknown[]; ix: NodeIndex; edges: GraphEdge[] } | null = null;
-  /** The last flow rows, what they were computed from, and their `flowsKey`. */
-  private table: { key: readonly unknown[]; rows: FlowRow[]; name: string } | null = null;
+  /** The last observed pass (see `observedEdges`). */
+  private seen = new Memo<{ ix: NodeIndex; edges: GraphEdge[] }>();
+  /** The last flow rows and their `flowsKey`. */
+  private table = new Memo<{ rows: FlowRow[]; name: string }>();
 
   build(world: SimWorld): GraphData {
     // Observed edges and flow rows first: they depend only on the flow buffer and the cluster.
@@ -355,9 +351,8 @@ export class GraphBuilder {
     rowsKey: string;
   } {
     const logged = world.flows.all();
-    const key = [world.engine.cluster, world.flows, world.flows.sequence, logged.length];
-    let seen = this.seen;
-    if (!seen || !sameKey(seen.key, key)) {
+    const buffer = [world.flows, world.flows.sequence, logged.length];
+    const seen = this.seen.get([world.engine.cluster, ...buffer], () => {
       const ix = nodeIndex(world);
       const observed = new Map<string, GraphEdge & { at: number; ports: Set<number> }>();
       for (const { at, flow } of logged) {
@@ -415,24 +410,16 @@ export class GraphBuilder {
         for (const name of flowPolicies(flow))
           if (!edge.policies.includes(name)) edge.policies.push(name);
       }
-      seen = {
-        key,
-        ix,
-        edges: [...observed.values()].map(({ at: _at, ports: _ports, ...e }) => e),
-      };
-      this.seen = seen;
-    }
+      return { ix, edges: [...observed.values()].map(({ at: _at, ports: _ports, ...e }) => e) };
+    });
     // The rows depend on the buffer alone (not on the cluster the edges were resolved in).
-    const rowsKey = key.slice(1);
-    let table = this.table;
-    if (!table || !sameKey(table.key, rowsKey)) {
+    const table = this.table.get(buffer, () => {
       const start = Math.max(0, logged.length - FLOW_ROWS);
       const rows: FlowRow[] = [];
       const seq0 = world.flows.sequence - logged.length;
       for (let i = start; i < logged.length; i++) rows.push(row(logged[i]!.flow, seq0 + i));
-      table = { key: rowsKey, rows, name: `${this.id}-${++this.tableVersion}` };
-      this.table = table;
-    }
+      return { rows, name: `${this.id}-${++this.tableVersion}` };
+    });
     return {
       ix: copyIndex(seen.ix),
       edges: seen.edges.map((e) => ({ ...e })),

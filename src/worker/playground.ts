@@ -9,6 +9,7 @@ import { SimWorld } from '../sim/world.ts';
 import { runChecks, type CheckResult } from '../lessons/checks.ts';
 import type { Check, LessonProbe } from '../lessons/model.ts';
 import { GraphBuilder } from '../sim/graph.ts';
+import { Memo } from '../sim/memo.ts';
 import { readHubbleJson } from '../engine/flows/import.ts';
 import { policiesFromFlows } from '../engine/generate/policies.ts';
 import type { Flow } from '../engine/flows/model.ts';
@@ -58,11 +59,6 @@ function connectionOf(
   return null;
 }
 
-/** Whether two cache keys list the same values (by identity) in the same order. */
-function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((k, i) => k === b[i]);
-}
-
 /** A lint warning as plain data for the page. */
 function findingOf(w: LintWarning): LintFinding {
   return {
@@ -95,10 +91,10 @@ export class Playground implements PlaygroundApi {
   private session = new TerminalSession(new SimWorld());
   private graph = new GraphBuilder();
   private revision = 0;
-  /** Rule lenses of the last computation and what they were computed from. */
-  private lensCache: { key: readonly unknown[]; byFile: Map<string, RuleLens[]> } | null = null;
-  /** Lint findings of the last run and what they were computed from. */
-  private lintCache: { key: readonly unknown[]; findings: LintFinding[] } | null = null;
+  /** Rule lenses of the last computation, by file. */
+  private lenses = new Memo<Map<string, RuleLens[]>>();
+  /** Lint findings of the last run. */
+  private findings = new Memo<LintFinding[]>();
 
   setFile(
     name: string,
@@ -163,10 +159,7 @@ export class Playground implements PlaygroundApi {
       world.flows.all().length,
       ...engine.policies,
     ];
-    const cached = this.lensCache;
-    if (!cached || cached.key.length !== key.length || cached.key.some((k, i) => k !== key[i]))
-      this.lensCache = { key, byFile: computeRuleFlows(world) };
-    return this.lensCache!.byFile.get(file) ?? [];
+    return this.lenses.get(key, () => computeRuleFlows(world)).get(file) ?? [];
   }
 
   lint(): LintFinding[] {
@@ -179,10 +172,7 @@ export class Playground implements PlaygroundApi {
       ...world.engine.policies,
       ...files.flatMap((f) => [f.name, f.text]),
     ];
-    let cache = this.lintCache;
-    if (!cache || !sameKey(cache.key, key))
-      cache = this.lintCache = { key, findings: lint(world.engine, files).map(findingOf) };
-    return cache.findings;
+    return this.findings.get(key, () => lint(world.engine, files).map(findingOf));
   }
 
   checks(steps: { checks: Check[] }[]): CheckResult[][] {
@@ -223,8 +213,8 @@ export class Playground implements PlaygroundApi {
     for (const f of request.workspace ?? []) world.workspace.set(f.name, f.text);
     this.session = new TerminalSession(world);
     this.graph = new GraphBuilder();
-    this.lensCache = null;
-    this.lintCache = null;
+    this.lenses = new Memo();
+    this.findings = new Memo();
     for (const line of request.history ?? []) recordHistory(this.session.shell, line);
     return traffic.problems.length > 0
       ? { prompt: this.session.prompt, problems: traffic.problems }
