@@ -9,6 +9,7 @@
 import type { Lesson, LessonFile } from '../../lessons/model.ts';
 import type { CheckResult } from '../../lessons/checks.ts';
 import type { EngineState } from '../../worker/api.ts';
+import { saveLater } from '../editor/save-later.ts';
 import { loadHistory } from '../terminal/history.ts';
 import { mountInspectors } from './inspectors.ts';
 import { showCheck } from './show-rule.ts';
@@ -236,18 +237,7 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
         void showCheck(check, (probe) => playground.explainProbe(probe), ui.editor, explainOut);
     });
   let edits = 0;
-  // The learner's files are saved once the engine has answered an edit, out of the keystroke's
-  // way, and at once if the page goes away before that.
-  let unsaved = false;
-  const saveFiles = () => {
-    if (!unsaved) return;
-    unsaved = false;
-    save(lesson.id, { files: learnerFiles, passed: [...passed] });
-  };
-  addEventListener('pagehide', saveFiles);
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') saveFiles();
-  });
+  const saveAfter = saveLater(() => save(lesson.id, { files: learnerFiles, passed: [...passed] }));
   // Only the checks cross to the worker with each edit, not the steps' prose.
   const stepChecks = lesson.steps.map((step) => ({ checks: step.checks }));
   /** The graph's drawing of the newest state (resolves once drawn). */
@@ -266,9 +256,8 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
       performance.mark(mark);
       const answer = playground.setFile(name, text, stepChecks);
       learnerFiles = learnerFiles.map((f) => (f.name === name ? { name, text } : f));
-      unsaved = true;
-      void answer
-        .then(async (state) => {
+      saveAfter(
+        answer.then(async (state) => {
           if (!state) {
             performance.clearMarks(mark);
             return;
@@ -280,8 +269,8 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
             performance.measure('edit-to-paint', mark);
             performance.clearMarks(mark);
           });
-        })
-        .finally(saveFiles);
+        }),
+      );
     },
   });
   const show = connect(editor);

@@ -6,6 +6,7 @@
  */
 import type { EngineState } from '../../worker/api.ts';
 import { decodeState, encodeState, type SharedState } from '../share/link.ts';
+import { saveLater } from '../editor/save-later.ts';
 import { loadHistory } from '../terminal/history.ts';
 import { mountFlowTools } from './flow-tools.ts';
 import { mountInspectors } from '../lesson/inspectors.ts';
@@ -104,24 +105,13 @@ export async function startWorkbench(root: HTMLElement, gallery: Scenario[]): Pr
     import('../graph/FlowGraph.ts'),
   ]);
   const { lenses, connect } = mountInspectors(root, graphEl, playground, mountFlowGraph);
-  let unsaved = false;
-  const saveEdits = () => {
-    if (!unsaved) return;
-    unsaved = false;
-    save(state);
-  };
-  addEventListener('pagehide', saveEdits);
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') saveEdits();
-  });
+  const saveAfter = saveLater(() => save(state));
   const editor = await mountPolicyEditor(editorEl, {
     files: state.files,
     lenses,
     onChange: (name, text) => {
       state = { ...state, files: state.files.map((f) => (f.name === name ? { name, text } : f)) };
-      // Saved once the engine has answered, out of the keystroke's way (or as the page goes).
-      unsaved = true;
-      void playground.setFile(name, text).finally(saveEdits);
+      saveAfter(playground.setFile(name, text));
     },
   });
   const show = connect(editor);
