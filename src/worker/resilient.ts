@@ -101,7 +101,12 @@ export class ResilientPlayground {
     this.handle.terminate();
     this.handle = this.options.start();
     try {
-      if (this.lastLoad) await this.handle.api.load(this.lastLoad);
+      // The last request, with the files as the page has them now.
+      if (this.lastLoad)
+        await this.handle.api.load({
+          ...this.lastLoad,
+          files: [...this.files].map(([name, text]) => ({ name, text })),
+        });
       this.options.onStatus?.({ kind: 'restarted', reason });
     } catch (err) {
       this.options.onStatus?.({ kind: 'failed', reason: (err as Error).message });
@@ -126,11 +131,6 @@ export class ResilientPlayground {
   ): Promise<EngineState | null> {
     const ticket = ++this.latestEdit;
     this.files.set(name, text);
-    if (this.lastLoad)
-      this.lastLoad = {
-        ...this.lastLoad,
-        files: [...this.files].map(([n, t]) => ({ name: n, text: t })),
-      };
     try {
       const have = this.flowRows?.key;
       const state = await this.withFlows(

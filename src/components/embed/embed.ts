@@ -110,18 +110,15 @@ export async function startEmbed(root: HTMLElement, gallery: Scenario[]): Promis
     const { mountTerminal } = await import('../terminal/Terminal.ts');
     mountTerminal(terminalEl, {
       backend: {
-        run: async (line) => {
-          const r = await playground.run(line);
-          return r;
-        },
+        run: (line) => playground.run(line),
         complete: (l, c) => playground.complete(l, c),
       },
       prompt: '$ ',
       ...(config.theme ? { theme: config.theme } : {}),
     });
   }
+  // The state the load brought (the panes were not there yet to show it).
   if (playground.lastState) applyState(playground.lastState);
-  void playground.refresh();
 
   window.addEventListener('message', async (event: MessageEvent) => {
     if (!origins.has(event.origin)) return;
@@ -135,7 +132,6 @@ export async function startEmbed(root: HTMLElement, gallery: Scenario[]): Promis
         text: r.out.map((c) => c.text).join(''),
         exitCode: r.exitCode,
       });
-      void playground.refresh();
     } else if (m.type === 'set-file') {
       if (config.readOnly) return post({ type: 'error', message: 'this embed is read-only' });
       files = [...files.filter((f) => f.name !== m.name), { name: m.name, text: m.text }];
@@ -144,9 +140,9 @@ export async function startEmbed(root: HTMLElement, gallery: Scenario[]): Promis
     } else {
       const s = gallery.find((g) => g.id === m.id);
       if (!s) return post({ type: 'error', message: `no scenario "${m.id}"` });
+      // The editor has the scenario's files before its state arrives, so markers land on them.
+      setEditorFiles(s.files);
       await load(s);
-      setEditorFiles(files);
-      void playground.refresh();
     }
   });
 

@@ -151,9 +151,17 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
     });
 
   // --- checks ----------------------------------------------------------------------------
-  const checkEls = new Map<string, HTMLElement>();
+  // Looked up once: the markup of the checks never changes, and they are shown every keystroke.
+  const checkEls = new Map<string, { el: HTMLElement; detail: HTMLElement | null }>();
   for (const el of root.querySelectorAll<HTMLElement>('[data-check-id]'))
-    checkEls.set(el.dataset['checkId']!, el);
+    checkEls.set(el.dataset['checkId']!, {
+      el,
+      detail: el.querySelector<HTMLElement>('[data-role="detail"]'),
+    });
+  const stepEls = [...root.querySelectorAll<HTMLElement>('[data-step]')].map((el) => ({
+    el,
+    checks: [...el.querySelectorAll<HTMLElement>('[data-check-id]')],
+  }));
   const showChecks = (results: CheckResult[][]) => {
     const passedBefore = passed.size;
     // Only what changed is written: this runs on every keystroke.
@@ -161,21 +169,17 @@ export async function startLesson(root: HTMLElement, lesson: Lesson): Promise<vo
       if (el.dataset[key] !== value) el.dataset[key] = value;
     };
     for (const r of results.flat()) {
-      const el = checkEls.get(r.id);
-      if (!el) continue;
-      set(el, 'passed', String(r.passed));
-      const detail = el.querySelector<HTMLElement>('[data-role="detail"]');
+      const check = checkEls.get(r.id);
+      if (!check) continue;
+      set(check.el, 'passed', String(r.passed));
       const text = r.passed ? '' : r.detail;
-      if (detail && detail.textContent !== text) detail.textContent = text;
+      if (check.detail && check.detail.textContent !== text) check.detail.textContent = text;
       if (r.passed) passed.add(r.id);
     }
-    for (const stepEl of root.querySelectorAll<HTMLElement>('[data-step]')) {
-      const ids = [...stepEl.querySelectorAll<HTMLElement>('[data-check-id]')].map(
-        (e) => e.dataset['checkId']!,
-      );
+    for (const step of stepEls) {
       const done =
-        ids.length > 0 && ids.every((id) => checkEls.get(id)?.dataset['passed'] === 'true');
-      set(stepEl, 'done', String(done));
+        step.checks.length > 0 && step.checks.every((el) => el.dataset['passed'] === 'true');
+      set(step.el, 'done', String(done));
     }
     // Files are saved as each edit is answered; progress also when a check first passes.
     if (passed.size !== passedBefore) save(lesson.id, { files: learnerFiles, passed: [...passed] });

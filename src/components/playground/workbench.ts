@@ -120,14 +120,15 @@ export async function startWorkbench(root: HTMLElement, gallery: Scenario[]): Pr
   const load = async (next: SharedState) => {
     state = next;
     save(state);
+    // The editor has the files before the load's state arrives (and is shown), so markers land
+    // on them.
+    editor.setFiles(state.files);
     await playground.load({
       files: state.files,
       zone: state.zone ?? {},
       ...(state.traffic ? { traffic: state.traffic } : {}),
       ...(state.history ? { history: state.history } : {}),
     });
-    editor.setFiles(state.files);
-    if (playground.lastState) applyState(playground.lastState);
   };
   await load(state);
   const terminal = mountTerminal(terminalEl, {
