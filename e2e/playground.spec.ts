@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { watchProblems } from './support.ts';
 
 test('the playground runs a scenario and a share link restores the edited files', async ({
   page,
   browser,
 }) => {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
+  const problems = watchProblems(page);
   await page.goto('/playground/');
   const root = page.locator('#playground');
   await expect(root).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
@@ -40,8 +40,7 @@ test('the playground runs a scenario and a share link restores the edited files'
 });
 
 test('the playground explains a flow row and counts flows over each rule', async ({ page }) => {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
+  const problems = watchProblems(page);
   await page.goto('/playground/');
   await expect(page.locator('#playground')).toHaveAttribute('data-state', 'ready', {
     timeout: 30_000,
