@@ -4,8 +4,9 @@ import { defineConfig, devices } from '@playwright/test';
 const port = Number(process.env['PORT'] ?? 4321);
 const baseURL = `http://127.0.0.1:${port}`;
 
-// Debian's Chromium is used instead of a browser build downloaded by Playwright.
-const launchOptions = {
+// Debian's Chromium is used instead of a browser build downloaded by Playwright (the site
+// benchmark launches it the same way).
+export const launchOptions = {
   executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
   args: [
     '--no-sandbox',

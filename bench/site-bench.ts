@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { launchOptions } from '../playwright.config.ts';
 
 const PORT = 4377;
 /** How long a key is held down, in ms: typists hold keys for roughly 50 to 150 ms. */
@@ -45,16 +46,7 @@ async function waitForServer(): Promise<void> {
 
 try {
   await waitForServer();
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch(launchOptions);
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   /** The edit timings recorded since the last call, sorted. */
