@@ -320,7 +320,8 @@ export class GraphBuilder {
     }
     for (const e of possible) e.flipped = this.flipped.has(e.id);
 
-    // Observed edges whose requests changed verdict are marked like flipped possible edges.
+    // Observed edges whose requests changed verdict are marked like flipped possible edges. The
+    // observed edges are the remembered ones, so each is copied rather than marked in place.
     const changedEdges = new Set(this.changes.map((c) => c.edge));
     const edges: GraphEdge[] = [
       ...seen.edges.map((e) => ({ ...e, flipped: changedEdges.has(e.id) })),
@@ -342,11 +343,12 @@ export class GraphBuilder {
    * resolved against (flows can add nodes: world, FQDNs, pods of an imported cluster). Kept
    * while the buffer and the cluster stay the same, which is every policy edit: a learner who
    * ran many commands does not pay for walking the whole buffer on each keystroke. Callers get
-   * copies of the index and edges to change as they like; the rows are shared (never changed).
+   * a copy of the index to change as they like; the edges and rows are shared and must not be
+   * changed (`build` returns copies of the edges).
    */
   private observedEdges(world: SimWorld): {
     ix: NodeIndex;
-    edges: GraphEdge[];
+    edges: readonly Readonly<GraphEdge>[];
     rows: FlowRow[];
     rowsKey: string;
   } {
@@ -403,8 +405,7 @@ export class GraphBuilder {
         if (label) {
           edge.l7 = [label, ...edge.l7.filter((x) => x !== label)].slice(0, L7_PER_EDGE);
           if (flow.l7?.type === 'REQUEST' || flow.l7?.type === 'RESPONSE') {
-            const lv = verdictOf(flow);
-            if (lv) edge.verdict = lv;
+            if (v) edge.verdict = v;
           }
         }
         for (const name of flowPolicies(flow))
@@ -422,7 +423,7 @@ export class GraphBuilder {
     });
     return {
       ix: copyIndex(seen.ix),
-      edges: seen.edges.map((e) => ({ ...e })),
+      edges: seen.edges,
       rows: table.rows,
       rowsKey: table.name,
     };

@@ -10,7 +10,7 @@ import type { ClusterNode } from '../../../engine/cluster/model.ts';
 import type { Identity } from '../../../engine/identity.ts';
 import { FIRST_LOCAL_IDENTITY } from '../../../engine/flows/model.ts';
 import type { SimWorld } from '../../world.ts';
-import { tabwrite } from '../hubble/tabwriter.ts';
+import { tabwrite } from '../tabwriter.ts';
 import {
   agentStart,
   healthAddress,
@@ -109,7 +109,7 @@ export function formatEndpointList(rows: readonly EndpointRow[], headers = true)
           ? `${r.id}\t${r.ingress}\t${r.egress}\t${r.identity}\t${l}\t${r.ipv6}\t${r.ipv4}\t${r.status}\t\n`
           : `\t\t\t\t${l}\t\t\t\t\n`;
     });
-  return tabwrite(text, { minwidth: 5, padding: 3 });
+  return tabwrite(text, { minWidth: 5, padding: 3 });
 }
 
 /** Identities the agent knows: reserved ones, every pod identity, and local CIDR/FQDN ones seen in flows. */
@@ -132,7 +132,7 @@ export function formatIdentityList(rows: readonly { id: number; labels: string[]
   let text = 'ID\tLABELS\n';
   for (const r of rows)
     r.labels.forEach((l, i) => (text += i === 0 ? `${r.id}\t${l}\n` : `\t${l}\n`));
-  return tabwrite(text, { minwidth: 5, padding: 3 });
+  return tabwrite(text, { minWidth: 5, padding: 3 });
 }
 
 /** `cilium-dbg status` (the short form): the agent's view of itself and its node. */
@@ -184,5 +184,5 @@ export function formatAgentStatus(world: SimWorld, node: ClusterNode): string {
     ['Encryption', 'Disabled'],
     ['Cluster health', `${nodes}/${nodes} reachable`],
   ];
-  return tabwrite(lines.map(([k, v]) => `${k}:\t${v}\n`).join(''), { minwidth: 2, padding: 3 });
+  return tabwrite(lines.map(([k, v]) => `${k}:\t${v}\n`).join(''), { minWidth: 2, padding: 3 });
 }

@@ -18,7 +18,7 @@ import type { Policy, PolicyRef, Rule } from '../../../engine/policy/model.ts';
 import type { CompiledSelector } from '../../../engine/selector.ts';
 import { parseFiles } from '../../../engine/yaml/documents.ts';
 import { SimWorld } from '../../world.ts';
-import { tabwrite } from '../hubble/tabwriter.ts';
+import { tabwrite } from '../tabwriter.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -425,5 +425,5 @@ export function formatPolicySelectors(world: SimWorld): string {
     if (sorted.length === 0) text += '\t\n';
     sorted.forEach((id, i) => (text += i === 0 ? `\t${id}\t\n` : `\t\t\t${id}\t\n`));
   }
-  return tabwrite(text, { minwidth: 5, padding: 3 });
+  return tabwrite(text, { minWidth: 5, padding: 3 });
 }

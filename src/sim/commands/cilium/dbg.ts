@@ -4,8 +4,8 @@
  * for the node of the agent pod the shell is in; see `agentNode`.
  */
 import type { SimWorld } from '../../world.ts';
-import { err, out, type CommandContext, type CommandResult } from '../../shell/types.ts';
-import { boolValue, parseFlags, unknownCommand, type FlagDef } from '../hubble/flags.ts';
+import { err, ok, out, type CommandContext, type CommandResult } from '../../shell/types.ts';
+import { boolValue, cobraFail, parseFlags, unknownCommand, type FlagDef } from '../hubble/flags.ts';
 import { agentNode } from './agents.ts';
 import {
   endpointRows,
@@ -41,14 +41,6 @@ const GROUP_HELP: Readonly<Record<string, string>> = {
     'Manage security policies\n\nUsage:\n  cilium-dbg policy [command]\n\nAvailable Commands:\n  get         Display policy node information (deprecated)\n  selectors   Display cached information about selectors\n',
 };
 
-function fail(message: string): CommandResult {
-  return { out: [err(`${message}\n`)], exitCode: 1 };
-}
-
-function ok(text: string): CommandResult {
-  return { out: text ? [out(text)] : [], exitCode: 0 };
-}
-
 /** Runs `cilium-dbg` with `args` (the words after the program name). */
 export function ciliumDbg(ctx: CommandContext<SimWorld>, args: readonly string[]): CommandResult {
   const world = ctx.world;
@@ -77,7 +69,7 @@ export function ciliumDbg(ctx: CommandContext<SimWorld>, args: readonly string[]
         { name: 'verbose', kind: 'bool' },
         { name: 'brief', kind: 'bool' },
       ]);
-      if (!p.ok) return fail(p.message);
+      if (!p.ok) return cobraFail(p.message);
       if (boolValue(p.flags, 'brief')) return ok('OK\n');
       return ok(formatAgentStatus(world, agentNode(world, ctx.shell)));
     }
@@ -85,10 +77,10 @@ export function ciliumDbg(ctx: CommandContext<SimWorld>, args: readonly string[]
     case 'ep': {
       if (action !== 'list' && action !== 'ls') {
         if (action === undefined) return ok(GROUP_HELP.endpoint!);
-        return fail(unknownCommand(action, 'cilium-dbg endpoint', ['list']));
+        return cobraFail(unknownCommand(action, 'cilium-dbg endpoint', ['list']));
       }
       const p = flagsFor(2, [outputFlag, { name: 'no-headers', kind: 'bool' }]);
-      if (!p.ok) return fail(p.message);
+      if (!p.ok) return cobraFail(p.message);
       const rows = endpointRows(world, agentNode(world, ctx.shell));
       if (p.flags.values.has('output'))
         return ok(
@@ -128,25 +120,25 @@ export function ciliumDbg(ctx: CommandContext<SimWorld>, args: readonly string[]
     case 'identity': {
       if (action !== 'list' && action !== 'ls') {
         if (action === undefined) return ok(GROUP_HELP.identity!);
-        return fail(unknownCommand(action, 'cilium-dbg identity', ['list']));
+        return cobraFail(unknownCommand(action, 'cilium-dbg identity', ['list']));
       }
       const p = flagsFor(2, [outputFlag, { name: 'endpoints', kind: 'bool' }]);
-      if (!p.ok) return fail(p.message);
+      if (!p.ok) return cobraFail(p.message);
       return ok(formatIdentityList(identityRows(world)));
     }
     case 'policy': {
       if (action === 'get') {
         const p = flagsFor(2, [outputFlag]);
-        if (!p.ok) return fail(p.message);
+        if (!p.ok) return cobraFail(p.message);
         return ok(formatPolicyGet(world, p.flags.operands));
       }
       if (action === 'selectors') {
         const p = flagsFor(2, [outputFlag, { name: 'verbose', short: 'v', kind: 'bool' }]);
-        if (!p.ok) return fail(p.message);
+        if (!p.ok) return cobraFail(p.message);
         return ok(formatPolicySelectors(world));
       }
       if (action === undefined) return ok(GROUP_HELP.policy!);
-      return fail(unknownCommand(action, 'cilium-dbg policy', ['get', 'selectors']));
+      return cobraFail(unknownCommand(action, 'cilium-dbg policy', ['get', 'selectors']));
     }
     case 'monitor': {
       const types = new Set<string>();
@@ -158,7 +150,7 @@ export function ciliumDbg(ctx: CommandContext<SimWorld>, args: readonly string[]
         { name: 'from', kind: 'string' },
         { name: 'to', kind: 'string' },
       ]);
-      if (!p.ok) return fail(p.message);
+      if (!p.ok) return cobraFail(p.message);
       const node = agentNode(world, ctx.shell);
       const flows = world.flows
         .all()
@@ -178,7 +170,7 @@ export function ciliumDbg(ctx: CommandContext<SimWorld>, args: readonly string[]
     case 'help':
       return ok(DBG_HELP);
     default:
-      return fail(
+      return cobraFail(
         unknownCommand(group, 'cilium-dbg', [
           'endpoint',
           'identity',

@@ -14,7 +14,14 @@ import {
   type CommandRegistry,
   type CommandResult,
 } from '../../shell/types.ts';
-import { boolValue, commandWords, lastValue, parseFlags, unknownCommand } from '../hubble/flags.ts';
+import {
+  boolValue,
+  cobraFail,
+  commandWords,
+  lastValue,
+  parseFlags,
+  unknownCommand,
+} from '../hubble/flags.ts';
 import { inAgent } from './agents.ts';
 import { connectivityTest } from './connectivity.ts';
 import { ciliumDbg, DBG_HELP } from './dbg.ts';
@@ -74,10 +81,6 @@ const CLI_COMMANDS = [
 const NO_BLOCK =
   '(simulation: the forward is already in place and this command returns at once; the real one runs until Ctrl-C)\n';
 
-function fail(message: string): CommandResult {
-  return { out: [err(`${message}\n`)], exitCode: 1 };
-}
-
 /** cilium-cli's persistent flags that take a value (`cilium -n kube-system status`). */
 const ROOT_VALUED = new Set([
   '-n',
@@ -102,7 +105,7 @@ function hubbleCommand(ctx: CommandContext<SimWorld>, args: readonly string[]): 
         { name: 'port-forward', kind: 'int' },
         { name: 'open-browser', kind: 'bool' },
       ]);
-      if (!p.ok) return fail(p.message);
+      if (!p.ok) return cobraFail(p.message);
       const port = lastValue(p.flags, 'port-forward') ?? '12000';
       const open = !p.flags.values.has('open-browser') || boolValue(p.flags, 'open-browser');
       const line = open
@@ -117,7 +120,7 @@ function hubbleCommand(ctx: CommandContext<SimWorld>, args: readonly string[]): 
     }
     case 'port-forward': {
       const p = parseFlags(rest, [{ name: 'port-forward', kind: 'int' }]);
-      if (!p.ok) return fail(p.message);
+      if (!p.ok) return cobraFail(p.message);
       const port = lastValue(p.flags, 'port-forward') ?? '4245';
       return {
         out: [out(`ℹ️  Hubble Relay is available at 127.0.0.1:${port}\n`), err(NO_BLOCK)],
@@ -126,11 +129,11 @@ function hubbleCommand(ctx: CommandContext<SimWorld>, args: readonly string[]): 
     }
     case 'enable':
     case 'disable':
-      return fail(
+      return cobraFail(
         `${what === 'enable' ? 'enabling' : 'disabling'} Hubble is not simulated: Hubble is already enabled in this cluster`,
       );
     default:
-      return fail(
+      return cobraFail(
         unknownCommand(what, 'cilium hubble', ['disable', 'enable', 'port-forward', 'ui']),
       );
   }
@@ -156,7 +159,7 @@ export function cilium(ctx: CommandContext<SimWorld>): CommandResult {
         { name: 'namespace', short: 'n', kind: 'string' },
         { name: 'context', kind: 'string' },
       ]);
-      if (!p.ok) return fail(p.message);
+      if (!p.ok) return cobraFail(p.message);
       const output = lastValue(p.flags, 'output') ?? 'summary';
       if (output === 'json') return { out: [out(ciliumStatusJson(ctx.world))], exitCode: 0 };
       return { out: [out(formatCiliumStatus(ctx.world))], exitCode: 0 };
@@ -174,14 +177,14 @@ export function cilium(ctx: CommandContext<SimWorld>): CommandResult {
           ],
           exitCode: 0,
         };
-      if (what === 'perf') return fail('cilium connectivity perf is not simulated');
-      return fail(unknownCommand(what, 'cilium connectivity', ['perf', 'test']));
+      if (what === 'perf') return cobraFail('cilium connectivity perf is not simulated');
+      return cobraFail(unknownCommand(what, 'cilium connectivity', ['perf', 'test']));
     }
     case 'hubble':
       return hubbleCommand(ctx, rest);
     case 'version': {
       const p = parseFlags(rest, [{ name: 'client', kind: 'bool' }]);
-      if (!p.ok) return fail(p.message);
+      if (!p.ok) return cobraFail(p.message);
       const stable = `v${CILIUM_RELEASES['1.18']}`;
       let text = `cilium-cli: ${CILIUM_CLI_VERSION} compiled with ${GO_VERSION} on linux/amd64\n`;
       text += `cilium image (default): ${stable}\n`;
@@ -191,7 +194,7 @@ export function cilium(ctx: CommandContext<SimWorld>): CommandResult {
       return { out: [out(text)], exitCode: 0 };
     }
     default:
-      return fail(unknownCommand(sub, 'cilium', CLI_COMMANDS));
+      return cobraFail(unknownCommand(sub, 'cilium', CLI_COMMANDS));
   }
 }
 

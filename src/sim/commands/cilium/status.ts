@@ -10,7 +10,7 @@
  */
 import { fnv1a } from '../../../engine/hash.ts';
 import type { SimWorld } from '../../world.ts';
-import { tabwrite } from '../hubble/tabwriter.ts';
+import { tabwrite } from '../tabwriter.ts';
 import { agentPods } from './agents.ts';
 import { ciliumRelease, HUBBLE_UI_VERSION } from './versions.ts';
 
@@ -116,7 +116,7 @@ export function formatCiliumStatus(world: SimWorld): string {
       text += `${header}\t${w.name}\t${image}@sha256:${digest(image)}: ${w.replicas}\n`;
       header = '';
     }
-  return tabwrite(text, { minwidth: 0, padding: 4 });
+  return tabwrite(text, { minWidth: 0, padding: 4 });
 }
 
 /** `cilium status -o json` (json.MarshalIndent with a one-space indent). */

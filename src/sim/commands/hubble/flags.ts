@@ -10,6 +10,8 @@
  * on what came before them (`--not` negates the next filter).
  */
 
+import { fail, type CommandResult } from '../../shell/types.ts';
+
 export type FlagKind = 'bool' | 'string' | 'uint' | 'int';
 
 export interface FlagDef {
@@ -157,6 +159,14 @@ function distance(a: string, b: string): number {
     }
   }
   return row[b.length]!;
+}
+
+/**
+ * A failed command as these programs print its error: the message and a newline, even when the
+ * message already ends in one (after cobra's suggestions, which leaves a blank line).
+ */
+export function cobraFail(message: string): CommandResult {
+  return fail(`${message}\n`);
 }
 
 /** cobra's error for an unknown sub-command, with its suggestions. */

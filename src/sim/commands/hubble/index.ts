@@ -7,14 +7,13 @@
  */
 import type { SimWorld } from '../../world.ts';
 import {
-  err,
   out,
   type CommandContext,
   type CommandRegistry,
   type CommandResult,
 } from '../../shell/types.ts';
 import { GO_VERSION, HUBBLE_CLI_VERSION } from '../cilium/versions.ts';
-import { commandWords, unknownCommand } from './flags.ts';
+import { cobraFail, commandWords, unknownCommand } from './flags.ts';
 import { observe } from './observe.ts';
 import { listNodes, status } from './status.ts';
 
@@ -51,10 +50,6 @@ const SUBCOMMANDS = ['help', 'list', 'observe', 'status', 'version'];
 /** Root flags that take a value, so that `hubble --server x observe` finds `observe`. */
 const ROOT_VALUED = new Set(['--server', '--config', '--timeout', '-o', '--output']);
 
-function fail(message: string): CommandResult {
-  return { out: [err(`${message}\n`)], exitCode: 1 };
-}
-
 /** `hubble ARGS...` */
 export function hubble(ctx: CommandContext<SimWorld>): CommandResult {
   const args = ctx.argv.slice(1);
@@ -79,7 +74,7 @@ export function hubble(ctx: CommandContext<SimWorld>): CommandResult {
       const [what] = inner.words;
       if (what === 'nodes' || what === 'node') return listNodes(ctx, inner.rest);
       if (what === undefined) return { out: [out(LIST_HELP)], exitCode: 0 };
-      return fail(unknownCommand(what, 'hubble list', ['nodes']));
+      return cobraFail(unknownCommand(what, 'hubble list', ['nodes']));
     }
     case 'version':
       return {
@@ -87,7 +82,7 @@ export function hubble(ctx: CommandContext<SimWorld>): CommandResult {
         exitCode: 0,
       };
     default:
-      return fail(unknownCommand(sub, 'hubble', SUBCOMMANDS));
+      return cobraFail(unknownCommand(sub, 'hubble', SUBCOMMANDS));
   }
 }
 

@@ -28,7 +28,6 @@ import { streamText } from '../../shell/types.ts';
 import { SimWorld } from '../../world.ts';
 import { podEndpointIds } from '../cilium/agents.ts';
 import { FlowPrinter, DEFAULT_PRINT } from './printer.ts';
-import { tabwrite } from './tabwriter.ts';
 import { formatGoDuration, parseGoDuration } from './gotime.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -222,13 +221,5 @@ describe('helpers', () => {
     [3 * 86_400_000 + 3000, '72h0m3s'],
   ])('formatGoDuration(%s) = %s', (ms, text) => {
     expect(formatGoDuration(ms)).toBe(text);
-  });
-
-  test('tabwrite pads tab-ended cells per block and leaves the last cell alone', () => {
-    expect(tabwrite('a\tbb\tc\nccc\td\te\n', { minwidth: 2, padding: 3 })).toBe(
-      'a     bb   c\nccc   d    e\n',
-    );
-    // A line without the column ends the block: widths start over below it.
-    expect(tabwrite('aaaa\tb\nx\nc\td\n', { minwidth: 0, padding: 1 })).toBe('aaaa b\nx\nc d\n');
   });
 });

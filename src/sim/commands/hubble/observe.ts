@@ -23,7 +23,7 @@ import {
   type OutputChunk,
 } from '../../shell/types.ts';
 import { FILTER_FLAGS, FilterBuilder, type FilterFlag } from './filters.ts';
-import { boolValue, lastValue, parseFlags, type FlagDef } from './flags.ts';
+import { boolValue, cobraFail, lastValue, parseFlags, type FlagDef } from './flags.ts';
 import { parseHubbleTime } from './gotime.ts';
 import { FlowPrinter, type OutputFormat } from './printer.ts';
 import { hubbleServer, serverFlows } from './server.ts';
@@ -188,27 +188,27 @@ export function observe(ctx: CommandContext<SimWorld>, argv: readonly string[]):
     })),
   ];
   const parsed = parseFlags(argv, defs);
-  if (!parsed.ok) return failure(parsed.message);
+  if (!parsed.ok) return cobraFail(parsed.message);
   const flags = parsed.flags;
   if (flags.help) return { out: [out(OBSERVE_HELP)], exitCode: 0 };
 
   // handleFlowArgs
-  if (filters.negating) return failure('trailing --not found in the arguments');
+  if (filters.negating) return cobraFail('trailing --not found in the arguments');
   const follow = boolValue(flags, 'follow');
   const outputName = lastValue(flags, 'output') ?? 'compact';
   const output = OUTPUTS[outputName];
-  if (!output) return failure(`invalid output format: ${outputName}`);
+  if (!output) return cobraFail(`invalid output format: ${outputName}`);
   if (output === 'table' && follow)
-    return failure('table output format is not compatible with follow mode');
+    return cobraFail('table output format is not compatible with follow mode');
 
   // getFlowsRequest
   const first = Number(lastValue(flags, 'first') ?? 0);
   const last = Number(lastValue(flags, 'last') ?? 0);
   const all = boolValue(flags, 'all');
-  if (first > 0 && last > 0) return failure('cannot set both --first and --last');
-  if (first > 0 && all) return failure('cannot set both --first and --all');
-  if (first > 0 && follow) return failure('cannot set both --first and --follow');
-  if (last > 0 && all) return failure('cannot set both --last and --all');
+  if (first > 0 && last > 0) return cobraFail('cannot set both --first and --last');
+  if (first > 0 && all) return cobraFail('cannot set both --first and --all');
+  if (first > 0 && follow) return cobraFail('cannot set both --first and --follow');
+  if (last > 0 && all) return cobraFail('cannot set both --last and --all');
   const now = world.clock.now();
   const sel: Selector = { follow, first, last, all };
   for (const which of ['since', 'until'] as const) {
@@ -216,11 +216,11 @@ export function observe(ctx: CommandContext<SimWorld>, argv: readonly string[]):
     if (text === undefined || text === '') continue;
     const t = parseHubbleTime(text, now);
     if (t === undefined)
-      return failure(`failed to parse the ${which} time: failed to convert ${text} to time`);
+      return cobraFail(`failed to parse the ${which} time: failed to convert ${text} to time`);
     sel[which] = t;
   }
   const compiled = filters.compile();
-  if (!compiled.ok) return failure(compiled.message);
+  if (!compiled.ok) return cobraFail(compiled.message);
   const match = (e: LoggedFlow) => compiled.match(e.flow);
 
   const ipTranslation =
@@ -258,8 +258,4 @@ export function observe(ctx: CommandContext<SimWorld>, argv: readonly string[]):
     ),
   );
   return { out: chunks, exitCode: 0, elapsedMs: FOLLOW_WINDOW_MS };
-}
-
-function failure(message: string): CommandResult {
-  return { out: [err(`${message}\n`)], exitCode: 1 };
 }

@@ -15,8 +15,8 @@ import {
 } from '../../../engine/flows/compact.ts';
 import { formatJson } from '../../../engine/flows/json.ts';
 import type { Flow } from '../../../engine/flows/model.ts';
+import { tabRows } from '../tabwriter.ts';
 import { formatFlowTime, isStampMilli } from './gotime.ts';
-import { tabRows } from './tabwriter.ts';
 
 export type OutputFormat = 'compact' | 'dict' | 'json' | 'table';
 
@@ -186,7 +186,7 @@ export class FlowPrinter {
   /** What is still held back: the aligned table. */
   close(): string {
     if (this.rows.length === 0) return '';
-    const text = tabRows(this.rows, { minwidth: 2, padding: 3 });
+    const text = tabRows(this.rows, { minWidth: 2, padding: 3 });
     this.rows = [];
     return text;
   }

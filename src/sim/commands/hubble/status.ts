@@ -11,10 +11,10 @@ import { agentStart } from '../cilium/agents.ts';
 import { ciliumRelease } from '../cilium/versions.ts';
 import type { SimWorld } from '../../world.ts';
 import { err, out, type CommandContext, type CommandResult } from '../../shell/types.ts';
+import { tabRows } from '../tabwriter.ts';
 import { lastValue, parseFlags } from './flags.ts';
 import { formatGoDuration } from './gotime.ts';
 import { hubbleServer, serverFlows } from './server.ts';
-import { tabRows } from './tabwriter.ts';
 
 /** `12,285`: Go's uint64 grouping in the status printer. */
 export function grouped(n: number): string {
@@ -144,7 +144,7 @@ export function status(ctx: CommandContext<SimWorld>, argv: readonly string[]): 
                   ciliumRelease(world),
                 ],
               ],
-              { minwidth: 2, padding: 3 },
+              { minWidth: 2, padding: 3 },
             ),
           ),
         ],
@@ -212,5 +212,5 @@ export function listNodes(ctx: CommandContext<SimWorld>, argv: readonly string[]
       ...(wide ? [ciliumRelease(ctx.world), `${ip}:4244`, 'Disabled'] : []),
     ]);
   }
-  return { out: [out(tabRows(rows, { minwidth: 2, padding: 3 }))], exitCode: 0 };
+  return { out: [out(tabRows(rows, { minWidth: 2, padding: 3 }))], exitCode: 0 };
 }

@@ -4,6 +4,7 @@
  * policies included. Pages are laid out by a tabwriter with padding 2; nesting adds two spaces.
  */
 import type { CommandResult } from '../../shell/types.ts';
+import { DESCRIBE, tabwrite } from '../tabwriter.ts';
 import { serviceEndpoints, toApi } from './api.ts';
 import { LAST_APPLIED } from './apply.ts';
 import { asArray, asObj, isObj, type ApiObject, type Catalog, type Obj } from './catalog.ts';
@@ -13,7 +14,6 @@ import { flagBool, flagValue, type FlagSpec } from './flags.ts';
 import { formatEndpoints } from './printers.ts';
 import { resolveArgs } from './get.ts';
 import { formatLabels, formatLabelSelector, matchesSelector, parseSelector } from './selector.ts';
-import { DESCRIBE, tabwrite } from './tabwriter.ts';
 
 export const DESCRIBE_FLAGS: FlagSpec[] = [
   { name: 'selector', short: 'l', type: 'string' },

@@ -4,6 +4,7 @@
  * several types at once (`pods,svc`, `all`) and `TYPE/NAME` arguments.
  */
 import type { CommandResult } from '../../shell/types.ts';
+import { table } from '../tabwriter.ts';
 import { toApi, toList } from './api.ts';
 import { asObj, type ApiObject, type Obj } from './catalog.ts';
 import { Kctx, notFound } from './context.ts';
@@ -14,7 +15,6 @@ import { CEP_WIDE_HEADERS, cepWideRow, PRINTERS } from './printers.ts';
 import { parseInput, readInput } from './manifests.ts';
 import { ALL_CATEGORY, findType, kindRef, typeForKind, type ResourceType } from './resources.ts';
 import { formatLabels, matchesSelector, parseSelector, type Requirement } from './selector.ts';
-import { table } from './tabwriter.ts';
 import { age } from './duration.ts';
 
 export const GET_FLAGS: FlagSpec[] = [

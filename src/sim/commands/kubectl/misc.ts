@@ -4,12 +4,12 @@
  * which resolves its target and ports like kubectl but says that nothing listens locally.
  */
 import type { CommandResult } from '../../shell/types.ts';
+import { table } from '../tabwriter.ts';
 import { serviceEndpoints } from './api.ts';
 import { CONTEXT, Kctx, kubeConfig, notFound } from './context.ts';
 import { flagBool, flagValue, type FlagSpec } from './flags.ts';
 import { apiVersionOf, findType, RESOURCE_TYPES } from './resources.ts';
 import { KUBERNETES_VERSION } from './system.ts';
-import { table } from './tabwriter.ts';
 
 export const VERSION_FLAGS: FlagSpec[] = [
   { name: 'client', type: 'bool' },

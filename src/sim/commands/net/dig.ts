@@ -26,6 +26,7 @@ import {
 import {
   DNS_ROUND_TRIP_MS,
   NAMESERVER,
+  ptrName,
   searchCandidates,
   sendQuery,
   type QType,
@@ -125,7 +126,7 @@ function parseDig(argv: readonly string[]): DigArgs | string {
     } else if (s === '-x') {
       const ip = argv[++i] ?? '';
       if (!isIPv4(ip)) return `dig: '${ip}' is not a legal IPv4 address`;
-      a.name = `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+      a.name = ptrName(ip);
       a.type = 'PTR';
       a.reverse = true;
     } else if (/^(A|AAAA|PTR)$/i.test(s) && a.name !== undefined) a.type = s.toUpperCase() as QType;

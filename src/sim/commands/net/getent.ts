@@ -15,7 +15,7 @@ import {
   Timeline,
   type NetContext,
 } from './common.ts';
-import { resolveHost, reverseName, sendQuery } from './resolve.ts';
+import { ptrName, resolveHost, sendQuery } from './resolve.ts';
 
 export const GETENT_HELP = [
   'look entries up the way programs do: getent hosts NAME... (also passwd, group, services)',
@@ -108,11 +108,10 @@ export function getent(ctx: NetContext): CommandResult {
   for (const key of keys) {
     const id = nextId(world, 'getent');
     if (isIPv4(key)) {
-      const ptr = `${key.split('.').reverse().join('.')}.in-addr.arpa`;
-      const o = sendQuery(world, client, ptr, 'PTR', { id });
+      const o = sendQuery(world, client, ptrName(key), 'PTR', { id });
       tl.wait(1);
-      const name =
-        o.kind === 'answer' && o.rcode === 'NOERROR' ? reverseName(world, ptr) : undefined;
+      // The answer carries the name CoreDNS gives the address.
+      const name = o.kind === 'answer' && o.rcode === 'NOERROR' ? o.ips[0] : undefined;
       if (!name) return { out: text ? [out(text)] : [], exitCode: 2, elapsedMs: tl.elapsed };
       text += line(key, name);
       continue;

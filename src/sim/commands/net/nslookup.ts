@@ -26,6 +26,7 @@ import {
   NAMESERVER,
   RESOLVER_ATTEMPTS,
   RESOLVER_TIMEOUT_MS,
+  ptrName,
   sendQuery,
   type QType,
   type QueryOutcome,
@@ -47,10 +48,6 @@ Query DNS about HOST
 
 QUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any
 `;
-
-function ptrName(ip: string): string {
-  return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
-}
 
 export function nslookup(ctx: NetContext): CommandResult {
   const args = ctx.argv.slice(1);

@@ -120,6 +120,11 @@ export function isClusterName(name: string): boolean {
   return n === 'cluster.local' || n.endsWith('.cluster.local');
 }
 
+/** The reverse-lookup (PTR) name of an IPv4 address: `a.b.c.d` asks for `d.c.b.a.in-addr.arpa`. */
+export function ptrName(ip: string): string {
+  return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+}
+
 /**
  * What CoreDNS answers for a reverse name `d.c.b.a.in-addr.arpa`: a ClusterIP names its
  * service; a pod address behind a service gets `a-b-c-d.<svc>.<ns>.svc.cluster.local`.

@@ -1,14 +1,20 @@
 /**
- * Go's `text/tabwriter`, which lays out both `kubectl get` tables and `kubectl describe` pages.
+ * Go's `text/tabwriter` as kubectl, the Hubble CLI and the Cilium CLIs use it (padding with
+ * spaces, no flags): it lays out `kubectl get` tables and `kubectl describe` pages, `hubble
+ * observe -o table` and `hubble list nodes`, `cilium status` and the `cilium-dbg` lists.
  *
  * Cells end with a tab; the text after a line's last tab is not a cell and is never padded. A
  * column is aligned over a block of consecutive lines that all have a cell in it, so a line with
  * fewer cells ends the block (this is why `describe` output realigns after every nested list).
  * Each cell is padded to the widest cell of its block plus `padding`, but at least `minWidth`.
+ * Widths count code points, ANSI escape sequences included, exactly as Go counts runes: that is
+ * why cilium-cli's coloured logo still lines up.
  */
 
 export interface TabOptions {
+  /** Minimal cell width, padding included. */
   minWidth: number;
+  /** Spaces added to the widest cell of a column. */
   padding: number;
 }
 
@@ -64,8 +70,12 @@ export function tabwrite(text: string, opts: TabOptions): string {
   return out.join('\n') + (trailingNewline ? '\n' : '');
 }
 
-/** A `kubectl get` table: rows of cells; the last cell of each row is not padded. */
+/** Rows of cells, one line each; the last cell of each row is not padded. */
+export function tabRows(rows: readonly (readonly string[])[], opts: TabOptions): string {
+  return tabwrite(rows.map((r) => `${r.join('\t')}\n`).join(''), opts);
+}
+
+/** A `kubectl get` table. */
 export function table(rows: readonly (readonly string[])[]): string {
-  if (rows.length === 0) return '';
-  return tabwrite(rows.map((r) => r.join('\t')).join('\n') + '\n', TABLE);
+  return tabRows(rows, TABLE);
 }

@@ -1,6 +1,22 @@
-/** Go's tabwriter as kubectl configures it for tables and describe pages. */
+/**
+ * Go's tabwriter: as the Hubble and Cilium CLIs use it, and as kubectl configures it for tables
+ * and describe pages.
+ */
 import { describe, expect, test } from 'vitest';
 import { DESCRIBE, table, tabwrite } from './tabwriter.ts';
+
+describe('tabwrite', () => {
+  test('tabwrite pads tab-ended cells per block and leaves the last cell alone', () => {
+    expect(tabwrite('a\tbb\tc\nccc\td\te\n', { minWidth: 2, padding: 3 })).toBe(
+      'a     bb   c\nccc   d    e\n',
+    );
+    // A line without the column ends the block: widths start over below it.
+    expect(tabwrite('aaaa\tb\nx\nc\td\n', { minWidth: 0, padding: 1 })).toBe('aaaa b\nx\nc d\n');
+  });
+  test('a last line without a newline is aligned too, as Go aligns it on Flush', () => {
+    expect(tabwrite('a\tb\nccc\td', { minWidth: 0, padding: 1 })).toBe('a   b\nccc d');
+  });
+});
 
 describe('table', () => {
   test('columns are as wide as their widest cell plus 3, at least 6; the last is not padded', () => {
