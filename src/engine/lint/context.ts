@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../engine.ts';
 import type { Pod } from '../cluster/model.ts';
-import type { Identity } from '../identity.ts';
+import type { Identity, IdentityTable } from '../identity.ts';
 import type { Policy, Rule, RuleOrigin } from '../policy/model.ts';
 import { POLICY_KINDS } from '../policy/normalise.ts';
 import type { CompiledSelector } from '../selector.ts';
@@ -125,10 +125,14 @@ export interface ClusterFacts {
   kubeDns: Identity[];
 }
 
-const factsCache = new WeakMap<Engine, ClusterFacts>();
+/**
+ * Keyed on the identity table, not the engine: an engine is edited in place, and every cluster
+ * rebuild replaces its identity table (built from the new pods), so a new table means new facts.
+ */
+const factsCache = new WeakMap<IdentityTable, ClusterFacts>();
 
 export function clusterFacts(engine: Engine): ClusterFacts {
-  const hit = factsCache.get(engine);
+  const hit = factsCache.get(engine.identities);
   if (hit) return hit;
   const podsOf = new Map<number, Pod[]>();
   const sorted = [...engine.cluster.pods].sort((a, b) =>
@@ -147,7 +151,7 @@ export function clusterFacts(engine: Engine): ClusterFacts {
     ),
   );
   const facts = { podsOf, podIdentities: engine.identities.podIdentities, kubeDns };
-  factsCache.set(engine, facts);
+  factsCache.set(engine.identities, facts);
   return facts;
 }
 

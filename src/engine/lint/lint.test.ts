@@ -265,6 +265,27 @@ describe('the linter as a whole', () => {
     expect(lintFixture('dns-egress-bad.yaml', undefined, false).warnings).toEqual([]);
   });
 
+  test('a cluster edit on the same engine is seen: lint agrees with a fresh engine', () => {
+    const files = [source('cluster.yaml'), source('dns-egress-bad.yaml')];
+    const engine = new Engine();
+    engine.load(files);
+    const before = lint(engine, files).find((w) => w.code === 'egress-without-dns');
+    expect(before?.message).not.toContain('shop/client-2');
+    const edited = {
+      name: 'cluster.yaml',
+      text: `${files[0]!.text}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: client-2, namespace: shop, labels: {app: client}}\nspec: {containers: [{name: c, image: curl}]}\n`,
+    };
+    engine.updateFile(edited);
+    const after = [edited, files[1]!];
+    const fresh = new Engine();
+    fresh.load(after);
+    const warnings = lint(engine, after);
+    expect(warnings.find((w) => w.code === 'egress-without-dns')?.message).toContain(
+      'shop/client-2',
+    );
+    expect(warnings).toEqual(lint(fresh, after));
+  });
+
   test('what validation reports is not repeated', () => {
     // `ingress: []` alone is invalid from 1.18 and `pathRegex` is an unknown field: both are
     // engine errors, and the linter only sees policies in force.
