@@ -242,6 +242,41 @@ describe('without the cluster (an import from elsewhere)', () => {
   });
 });
 
+describe('selector labels', () => {
+  test('a label no identity carries is never selected on, and the pod is still selected', () => {
+    // No app or name label: the selector falls back to every stable label of the pod, and
+    // kubernetes.io/os is one the engine leaves out of identities.
+    const cluster = [
+      'apiVersion: v1',
+      'kind: Pod',
+      "metadata: {name: worker, namespace: jobs, labels: {tier: batch, 'kubernetes.io/os': linux}}",
+      'spec: {containers: [{name: w, image: busybox, ports: [{containerPort: 80}]}]}',
+      '---',
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: client, namespace: kube-system, labels: {app: client}}',
+      'spec: {containers: [{name: c, image: curl}]}',
+      '',
+    ].join('\n');
+    const files = [{ name: 'cluster.yaml', text: cluster }];
+    const before = new Engine();
+    before.load(files);
+    const result = policiesFromFlows([], { cluster: before.cluster });
+    const policy = result.policies.find(
+      (p) => (p['metadata'] as { name: string }).name === 'worker-from-flows',
+    );
+    const spec = policy?.['spec'] as { endpointSelector: { matchLabels: Record<string, string> } };
+    expect(spec.endpointSelector.matchLabels).toEqual({ tier: 'batch' });
+    const engine = new Engine();
+    engine.load([...files, { name: 'generated.yaml', text: result.yaml }]);
+    expect(engine.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // The client is in kube-system, which gets no policy: only the worker's ingress can deny.
+    const r = engine.probe({ id: 'x', from: 'kube-system/client', to: 'jobs/worker', port: 80 });
+    expect(r.verdict, r.reason).toBe('denied');
+    expect(r.ingress?.allowed).toBe(false);
+  });
+});
+
 describe('escapeRegex', () => {
   test.each([
     ['/', '/'],

@@ -24,6 +24,7 @@ import { stringify } from 'yaml';
 import type { Cluster } from '../cluster/model.ts';
 import { workloadOf } from '../cluster/workload.ts';
 import type { Flow } from '../flows/model.ts';
+import { isIdentityRelevant } from '../labels.ts';
 import {
   connectionOf,
   type Connection,
@@ -57,17 +58,15 @@ export interface GenerateResult {
 
 const NAMESPACE_LABEL = 'k8s:io.kubernetes.pod.namespace';
 
-/** Labels that differ pod by pod or are added by Kubernetes or Cilium, never used to select. */
+/**
+ * Labels never used to select: every label the engine leaves out of identities (a selector on one
+ * would match no pod), and labels that differ pod by pod or are added by Kubernetes or Cilium.
+ */
 function volatileLabel(key: string): boolean {
   return (
+    !isIdentityRelevant(key) ||
     key === 'io.kubernetes.pod.namespace' ||
     key.startsWith('io.cilium.') ||
-    key === 'pod-template-hash' ||
-    key === 'controller-revision-hash' ||
-    key === 'pod-template-generation' ||
-    key === 'statefulset.kubernetes.io/pod-name' ||
-    key === 'apps.kubernetes.io/pod-index' ||
-    key === 'controller-uid' ||
     key === 'job-name' ||
     key.startsWith('batch.kubernetes.io/')
   );
