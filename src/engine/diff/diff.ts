@@ -30,6 +30,7 @@
  *      probe ids, comparing strings by code point. Equal inputs give equal output.
  */
 import type { Pod } from '../cluster/model.ts';
+import { ownerWorkload } from '../cluster/workload.ts';
 import type { Engine } from '../engine.ts';
 import type { EndpointGroup, Matrix } from '../evaluate/matrix.ts';
 import type { Endpoint, Probe, ProbeResult } from '../evaluate/probe.ts';
@@ -90,23 +91,11 @@ export interface DiffOptions {
 // ---------------------------------------------------------------------------------------------
 // Workloads
 
-/** The workload a pod belongs to: a Deployment for a ReplicaSet with a template hash. */
+/** The workload a pod belongs to, as Hubble names it (a bare pod is its own workload). */
 function workloadOf(pod: Pod): { key: string; name: string } {
-  const o = pod.owner;
-  if (!o) return { key: `Pod/${pod.namespace}/${pod.name}`, name: `${pod.namespace}/${pod.name}` };
-  let kind = o.kind;
-  let name = o.name;
-  if (o.kind === 'ReplicaSet') {
-    const hash = pod.labels['pod-template-hash'];
-    if (hash && name.endsWith(`-${hash}`)) {
-      kind = 'Deployment';
-      name = name.slice(0, -(hash.length + 1));
-    } else if (pod.namespace === 'kube-system' && name.lastIndexOf('-') > 0) {
-      kind = 'Deployment';
-      name = name.slice(0, name.lastIndexOf('-'));
-    }
-  }
-  return { key: `${kind}/${pod.namespace}/${name}`, name: `${pod.namespace}/${name}` };
+  const w = ownerWorkload(pod);
+  if (!w) return { key: `Pod/${pod.namespace}/${pod.name}`, name: `${pod.namespace}/${pod.name}` };
+  return { key: `${w.kind}/${pod.namespace}/${w.name}`, name: `${pod.namespace}/${w.name}` };
 }
 
 // ---------------------------------------------------------------------------------------------

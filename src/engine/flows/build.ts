@@ -17,7 +17,8 @@
  * Everything is deterministic: times step from the given start by amounts drawn from a
  * generator seeded with the probe id; the client port and the uuids are hashes.
  */
-import type { Cluster, Pod } from '../cluster/model.ts';
+import type { Cluster } from '../cluster/model.ts';
+import { ownerWorkload } from '../cluster/workload.ts';
 import type { PublicZone } from '../dns/resolver.ts';
 import type { AllowMatch, DirectionDecision } from '../evaluate/decide.ts';
 import type { L7Check } from '../evaluate/l7.ts';
@@ -51,7 +52,6 @@ import {
   type TcpFlags,
   type TrafficDirection,
   type Verdict,
-  type Workload,
 } from './model.ts';
 import { flowSummary } from './summary.ts';
 
@@ -274,21 +274,6 @@ class Clock {
 // ---------------------------------------------------------------------------------------------
 // Endpoints.
 
-/** The workload Hubble names for a pod: a Deployment for a ReplicaSet with a template hash. */
-function workloadsOf(pod: Pod): Workload[] | undefined {
-  const o = pod.owner;
-  if (!o) return undefined;
-  if (o.kind === 'ReplicaSet') {
-    const hash = pod.labels['pod-template-hash'];
-    if (hash && o.name.endsWith(`-${hash}`))
-      return [{ name: o.name.slice(0, -(hash.length + 1)), kind: 'Deployment' }];
-    const dash = o.name.lastIndexOf('-');
-    if (dash > 0 && pod.namespace === 'kube-system')
-      return [{ name: o.name.slice(0, dash), kind: 'Deployment' }];
-  }
-  return [{ name: o.name, kind: o.kind }];
-}
-
 const labelTexts = new WeakMap<Identity, string[]>();
 
 /** `source:key=value` for every label of an identity, sorted (a fresh copy each time). */
@@ -336,14 +321,14 @@ function sideOf(
     const pod = ep.pod;
     const key = `${pod.namespace}/${pod.name}`;
     const id = env.cluster.endpointIds.get(key);
-    const workloads = workloadsOf(pod);
+    const owner = ownerWorkload(pod);
     const fe: FlowEndpoint = {
       ...(id !== undefined ? { ID: id } : {}),
       identity: ep.identity.id,
       namespace: pod.namespace,
       labels: identityLabels(ep.identity),
       pod_name: pod.name,
-      ...(workloads ? { workloads } : {}),
+      ...(owner ? { workloads: [owner] } : {}),
     };
     return { ep, ip, port, node: pod.nodeName, at: () => fe };
   }
