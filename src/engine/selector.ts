@@ -94,7 +94,7 @@ export function selectorRequirements(
 }
 
 /** Whether one requirement holds for a label set. `NotIn`/`DoesNotExist` hold when the key is absent. */
-function requirementHolds(r: Requirement, labels: LabelIndex): boolean {
+export function requirementHolds(r: Requirement, labels: LabelIndex): boolean {
   const list = labels.get(r.key);
   let present = false;
   let valueHit = false;

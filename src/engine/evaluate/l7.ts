@@ -63,9 +63,7 @@ export interface L7Check {
   allowed: boolean;
   /** What allowed it: the matching L7 rules, or the rules that made L7 allow-all. */
   allowedBy: RuleOrigin[];
-  /** The L7 rule paths that matched, e.g. `rules.http[1]`. */
-  matched: string[];
-  /** The same rules with their policy rule and place. */
+  /** The L7 rules that matched, with their policy rule and place. */
   matchedRules: L7Match[];
   set: L7Set;
 }
@@ -141,20 +139,18 @@ function check<R>(
   matches: (r: R) => boolean,
 ): L7Check {
   const base = { direction: set.direction, set };
-  const none = { matched: [], matchedRules: [] };
+  const none = { matchedRules: [] };
   if (!set.proxied) return { ...base, allowed: true, allowedBy: [], ...none };
   const allowedBy: RuleOrigin[] = [];
-  const matched: string[] = [];
   const matchedRules: L7Match[] = [];
   for (const ref of refs) {
     if (matches(ref.rule)) {
       pushUnique(allowedBy, ref.origin);
       const path = `toPorts[${ref.portIndex}].rules.${kind}[${ref.index}]`;
-      matched.push(path);
       matchedRules.push({ origin: ref.origin, path, ...(ref.range ? { range: ref.range } : {}) });
     }
   }
-  if (allowedBy.length > 0) return { ...base, allowed: true, allowedBy, matched, matchedRules };
+  if (allowedBy.length > 0) return { ...base, allowed: true, allowedBy, matchedRules };
   if (set.wildcard) return { ...base, allowed: true, allowedBy: [...set.wildcardBy], ...none };
   return { ...base, allowed: false, allowedBy: [], ...none };
 }

@@ -509,9 +509,9 @@ const PROXY_NAME = { http: 'HTTP proxy (Envoy)', dns: 'DNS proxy', kafka: 'Kafka
 export const KAFKA_TOPIC_AUTHORIZATION_FAILED = 29;
 
 function describeAllowed(c: L7Check): string {
-  if (c.matched.length > 0) {
+  if (c.matchedRules.length > 0) {
     const by = c.allowedBy.map((o) => `${describeRule(o)}`).join('; ');
-    return `allowed by ${by} (${c.matched.join(', ')})`;
+    return `allowed by ${by} (${c.matchedRules.map((m) => m.path).join(', ')})`;
   }
   if (c.set.wildcard)
     return `allowed: ${c.allowedBy.map((o) => describeRule(o)).join('; ')} allows this peer and port without L7 rules, so every request passes (the traffic is still proxied for visibility)`;
@@ -543,7 +543,6 @@ function throughProxies(
         direction: dir,
         allowed: false,
         allowedBy: [],
-        matched: [],
         matchedRules: [],
         set,
       };

@@ -11,7 +11,7 @@ import {
   NAMESPACE_NAME_LABEL,
   POD_NAMESPACE_KEY,
 } from '../labels.ts';
-import { compileRequirements, matches, type Requirement } from '../selector.ts';
+import { requirementHolds, type Requirement } from '../selector.ts';
 import { clusterFacts, podName, someOf } from './context.ts';
 import { nearest } from './text.ts';
 
@@ -31,8 +31,12 @@ export interface NoMatch {
   elsewhere?: string[];
 }
 
+/**
+ * Whether one requirement holds for an identity. The requirements come from a compiled selector,
+ * so the `reserved:all` wildcard never reaches here (compiling leaves it no requirements).
+ */
 export function holds(r: Requirement, ident: Identity): boolean {
-  return matches(compileRequirements([r]), ident.lookup);
+  return requirementHolds(r, ident.lookup);
 }
 
 function describe(r: Requirement): string {
