@@ -9,7 +9,7 @@ import { diffEngines, type FlowChange, type FlowDiff } from '../engine/diff/diff
 import type { CiliumVersion } from '../engine/types.ts';
 import { errorLines, makeEngine, type CommandOutput, type CommonOptions } from './commands.ts';
 import { mdTable } from './formats.ts';
-import { InputError, isSideFile, readProbes, readSources } from './inputs.ts';
+import { InputError, isSideFile, parseCiliumVersion, readProbes, readSources } from './inputs.ts';
 
 /** Parsed arguments of `diff`. */
 export interface DiffArgs {
@@ -27,8 +27,6 @@ Exit code: 0 no flow changed, 1 some flow changed, 2 unreadable input or bad com
 
 /** Markdown rows shown at most; the rest is counted (a pull-request comment has a size limit). */
 export const MARKDOWN_ROW_LIMIT = 200;
-
-const VERSIONS: CiliumVersion[] = ['1.16', '1.17', '1.18', '1.19', '1.20'];
 
 /** Splits `diff`'s arguments (without the word `diff`) at the one `--`. */
 export function parseDiffArgs(args: readonly string[]): DiffArgs {
@@ -55,10 +53,7 @@ export function parseDiffArgs(args: readonly string[]): DiffArgs {
         throw new InputError(`--by must be workload or pod, not "${v}"`);
       out.by = v;
     } else if (a === '--cilium-version' || a.startsWith('--cilium-version=')) {
-      const norm = value('--cilium-version').replace(/^v/, '').split('.').slice(0, 2).join('.');
-      if (!VERSIONS.includes(norm as CiliumVersion))
-        throw new InputError(`--cilium-version must be one of ${VERSIONS.join(', ')}`);
-      out.version = norm as CiliumVersion;
+      out.version = parseCiliumVersion(value('--cilium-version'));
     } else if (a.startsWith('-') && a !== '-')
       throw new InputError(`unknown option ${a} for diff\n\n${DIFF_USAGE}`);
     else (separators === 0 ? out.before : out.after).push(a);

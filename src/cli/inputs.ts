@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Probe } from '../engine/evaluate/probe.ts';
-import type { Protocol, SourceFile } from '../engine/types.ts';
+import type { CiliumVersion, Protocol, SourceFile } from '../engine/types.ts';
+import { CILIUM_VERSIONS } from '../engine/versions.ts';
 import { parseFiles } from '../engine/yaml/documents.ts';
 
 /** A problem with the command line's inputs; printed without a stack trace. */
@@ -13,6 +14,18 @@ export class InputError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The value of `--cilium-version`: `1.18`, `v1.18` and `1.18.3` all mean 1.18 (behaviour differs
+ * by minor release only). `raw` is undefined when the option ended the command line.
+ */
+export function parseCiliumVersion(raw: string | undefined): CiliumVersion {
+  const norm = raw?.replace(/^v/, '').split('.').slice(0, 2).join('.');
+  const version = CILIUM_VERSIONS.find((v) => v === norm);
+  if (!version)
+    throw new InputError(`--cilium-version must be one of ${CILIUM_VERSIONS.join(', ')}`);
+  return version;
 }
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;

@@ -9,19 +9,18 @@
  * the other commands. Exit code 1 when there is a warning or error (notes of severity `info`
  * alone exit 0), 0 when the input is clean, 2 when nothing could be read.
  */
-import { Engine } from '../engine/engine.ts';
 import { lint } from '../engine/lint/index.ts';
-import type { CommandOutput, CommonOptions } from './commands.ts';
+import { errorLines, makeEngine, type CommandOutput, type CommonOptions } from './commands.ts';
 import { InputError, isSideFile, readSources } from './inputs.ts';
 
 export function lintCommand(paths: string[], opts: CommonOptions): CommandOutput {
   const sources = readSources(paths).filter((f) => !isSideFile(f));
   if (sources.length === 0) throw new InputError('no manifest files given');
-  const engine = new Engine(opts.version ? { ciliumVersion: opts.version } : {});
-  engine.load(sources);
+  const engine = makeEngine(sources, opts, false);
   const errors = engine.diagnostics.filter((d) => d.severity === 'error');
   const where = (d: (typeof errors)[number]) =>
     `${d.range.file}:${d.range.startLine}:${d.range.startColumn}`;
+  // Checked here rather than by makeEngine: lint's message lists the errors without severity.
   if (engine.documentCount === 0)
     throw new InputError(
       [
@@ -30,12 +29,7 @@ export function lintCommand(paths: string[], opts: CommonOptions): CommandOutput
       ].join('\n'),
     );
   const warnings = lint(engine, sources);
-  const stderr = errors
-    .map(
-      (d) =>
-        `${where(d)}: error:${d.kind ? ` ${d.kind}${d.name ? ` ${d.namespace ? `${d.namespace}/` : ''}${d.name}` : ''}:` : ''} ${d.message} (this document is not applied)\n`,
-    )
-    .join('');
+  const stderr = errorLines(engine);
   const failing = errors.length > 0 || warnings.some((w) => w.severity !== 'info');
   const exitCode = failing ? 1 : 0;
   if (opts.json) {

@@ -10,7 +10,7 @@ import {
   type FlowsOptions,
 } from './commands.ts';
 import { diffCommand } from './diff.ts';
-import { InputError } from './inputs.ts';
+import { InputError, parseCiliumVersion } from './inputs.ts';
 import { lessonCheck, lessonsCommand } from './lessons.ts';
 import { generateCommand } from './generate.ts';
 import { lintCommand } from './lint.ts';
@@ -79,7 +79,6 @@ Exit codes:
   3  internal error
 `;
 
-const VERSIONS: CiliumVersion[] = ['1.16', '1.17', '1.18', '1.19', '1.20'];
 const OUTPUTS = ['compact', 'json', 'jsonpb', 'dict'] as const;
 
 /** `--flag`, `--flag=true` or `--flag=false`. */
@@ -170,10 +169,7 @@ export function run(args: string[], io: ShellIo = NO_STDIN): CommandOutput {
     } else if (a.startsWith('--probes=')) probes.push(a.slice(9));
     else if (a === '--cilium-version' || a.startsWith('--cilium-version=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
-      const norm = v?.replace(/^v/, '').split('.').slice(0, 2).join('.');
-      if (!norm || !VERSIONS.includes(norm as CiliumVersion))
-        throw new InputError(`--cilium-version must be one of ${VERSIONS.join(', ')}`);
-      opts.version = norm as CiliumVersion;
+      opts.version = parseCiliumVersion(v);
     } else if (a === '-o' || flag(a, '--output')) {
       [output, i] = valueOf(a, i);
       flowFlags = true;
@@ -266,10 +262,7 @@ function runShell(args: string[], io: ShellIo): CommandOutput {
     else if (a === '--traffic' || a.startsWith('--traffic='))
       opts.traffic = [...(opts.traffic ?? []), value('--traffic')];
     else if (a === '--cilium-version' || a.startsWith('--cilium-version=')) {
-      const norm = value('--cilium-version').replace(/^v/, '').split('.').slice(0, 2).join('.');
-      if (!VERSIONS.includes(norm as CiliumVersion))
-        throw new InputError(`--cilium-version must be one of ${VERSIONS.join(', ')}`);
-      opts.version = norm as CiliumVersion;
+      opts.version = parseCiliumVersion(value('--cilium-version'));
     } else if (a === '-h' || a === '--help') return { stdout: USAGE, stderr: '', exitCode: 0 };
     else if (a.startsWith('-')) throw new InputError(`unknown option ${a} for shell`);
     else manifests.push(a);

@@ -153,9 +153,15 @@ describe('diffEngines', () => {
   });
 
   test('a probe unresolvable on both sides is no change; on one side it is absent there', () => {
+    // The lock changes who may reach PostgreSQL on 5432, so a probe there would show a change
+    // if it resolved; its source exists on neither side, so it shows none.
     const ghost = [{ id: 'ghost', from: 'default/nobody', to: 'db/postgres-0', port: 5432 }];
-    const same = diffEngines(engine('shop.yaml'), engine('shop.yaml'), { probes: ghost });
-    expect(same.changes).toEqual([]);
+    const before = engine('shop.yaml');
+    const after = engine('shop.yaml', 'lock-db.yaml');
+    const withGhost = diffEngines(before, after, { probes: ghost });
+    expect(withGhost.summary.probes).toBe(1);
+    expect(withGhost.changes.flatMap((c) => c.probes)).toEqual([]);
+    expect(withGhost.changes).toEqual(diffEngines(before, after).changes);
     const d = diffEngines(
       engine('shop.yaml', 'lock-db.yaml'),
       engine('shop.yaml', 'lock-db.yaml', 'reporting.yaml'),
