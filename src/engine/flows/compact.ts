@@ -55,26 +55,61 @@ export function portsOf(f: Flow): [string, string] {
   return p ? [String(p.source_port), String(p.destination_port)] : ['', ''];
 }
 
-/** `ns/pod:port`, else the names the proxy saw, else the address; `[v6]:port` for IPv6. */
+/**
+ * How a printer dresses the columns. The defaults write the engine's plain lines; the Hubble CLI
+ * swaps in its ANSI colours, `--time-format` and `--numeric`.
+ */
+export interface FlowStyle {
+  /** Paints a whole SOURCE or DESTINATION column, its already painted port included. */
+  host: (text: string) => string;
+  port: (text: string) => string;
+  identity: (text: string) => string;
+  /** Paints the VERDICT column; the colour follows the flow's verdict, not the text. */
+  verdict: (f: Flow, text: string) => string;
+  /** The TIMESTAMP column from the flow's protojson time. */
+  time: (time: string) => string;
+  /** Pod and DNS names instead of addresses (`--ip-translation`, off with `--numeric`). */
+  ipTranslation: boolean;
+}
+
+const unpainted = (text: string) => text;
+
+export const PLAIN_STYLE: FlowStyle = {
+  host: unpainted,
+  port: unpainted,
+  identity: unpainted,
+  verdict: (_f, text) => text,
+  time: stampMilli,
+  ipTranslation: true,
+};
+
+/**
+ * `ns/pod:port`, else the names the proxy saw, else the address; `[v6]:port` for IPv6. Without IP
+ * translation always the address.
+ */
 export function hostname(
   ip: string,
   port: string,
   ep: FlowEndpoint | undefined,
   names: readonly string[] | undefined,
+  style: FlowStyle = PLAIN_STYLE,
 ): string {
   let host = ip;
-  if (ep?.pod_name) host = ep.namespace ? `${ep.namespace}/${ep.pod_name}` : ep.pod_name;
-  else if (names && names.length > 0) host = names.join(',');
-  if (port === '' || port === '0') return host;
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  if (style.ipTranslation) {
+    if (ep?.pod_name) host = ep.namespace ? `${ep.namespace}/${ep.pod_name}` : ep.pod_name;
+    else if (names && names.length > 0) host = names.join(',');
+  }
+  if (port === '' || port === '0') return style.host(host);
+  const bracketed = host.includes(':') ? `[${host}]` : host;
+  return style.host(`${bracketed}:${style.port(port)}`);
 }
 
 /** The source and destination columns, before any swap for replies. */
-export function hostnames(f: Flow): [string, string] {
+export function hostnames(f: Flow, style: FlowStyle = PLAIN_STYLE): [string, string] {
   const [sp, dp] = portsOf(f);
   return [
-    hostname(f.IP.source, sp, f.source, f.source_names),
-    hostname(f.IP.destination, dp, f.destination, f.destination_names),
+    hostname(f.IP.source, sp, f.source, f.source_names, style),
+    hostname(f.IP.destination, dp, f.destination, f.destination_names, style),
   ];
 }
 
@@ -137,10 +172,14 @@ export function verdictText(f: Flow, opts: PrintOptions = {}): string {
 }
 
 /** One compact line (without the newline). */
-export function formatCompact(f: Flow, opts: PrintOptions = {}): string {
-  let [src, dst] = hostnames(f);
-  let srcId = identityText(f.source.identity);
-  let dstId = identityText(f.destination.identity);
+export function formatCompact(
+  f: Flow,
+  opts: PrintOptions = {},
+  style: FlowStyle = PLAIN_STYLE,
+): string {
+  let [src, dst] = hostnames(f, style);
+  let srcId = style.identity(identityText(f.source.identity));
+  let dstId = style.identity(identityText(f.destination.identity));
   let arrow = '->';
   if (f.is_reply === undefined) arrow = '<>';
   else if (f.is_reply) {
@@ -149,25 +188,35 @@ export function formatCompact(f: Flow, opts: PrintOptions = {}): string {
     arrow = '<-';
   }
   const node = opts.printNodeName ? ` [${f.node_name}]` : '';
-  return `${stampMilli(f.time)}${node}: ${src} ${srcId} ${arrow} ${dst} ${dstId} ${flowType(f)} ${verdictText(f, opts)} (${f.Summary})`;
+  const verdict = style.verdict(f, verdictText(f, opts));
+  return `${style.time(f.time)}${node}: ${src} ${srcId} ${arrow} ${dst} ${dstId} ${flowType(f)} ${verdict} (${f.Summary})`;
 }
 
 /**
- * `-o dict`: one block per flow, keys right-aligned to the colon, blocks after the first preceded
- * by a line of twelve dashes. No identities and no arrow.
+ * One flow's `-o dict` block with its newline: keys right-aligned to the colon, no identities and
+ * no arrow. Every block but the first starts with a line of twelve dashes, so a stream of flows
+ * can be written one block at a time.
  */
+export function formatDictBlock(
+  f: Flow,
+  first: boolean,
+  opts: PrintOptions = {},
+  style: FlowStyle = PLAIN_STYLE,
+): string {
+  const [src, dst] = hostnames(f, style);
+  return (
+    (first ? '' : '------------\n') +
+    `  TIMESTAMP: ${style.time(f.time)}\n` +
+    (opts.printNodeName ? `       NODE: ${f.node_name}\n` : '') +
+    `     SOURCE: ${src}\n` +
+    `DESTINATION: ${dst}\n` +
+    `       TYPE: ${flowType(f)}\n` +
+    `    VERDICT: ${style.verdict(f, verdictText(f, opts))}\n` +
+    `    SUMMARY: ${f.Summary}\n`
+  );
+}
+
+/** `-o dict` for a list of flows. */
 export function formatDict(flows: readonly Flow[], opts: PrintOptions = {}): string {
-  const blocks = flows.map((f) => {
-    const [src, dst] = hostnames(f);
-    return [
-      `  TIMESTAMP: ${stampMilli(f.time)}`,
-      ...(opts.printNodeName ? [`       NODE: ${f.node_name}`] : []),
-      `     SOURCE: ${src}`,
-      `DESTINATION: ${dst}`,
-      `       TYPE: ${flowType(f)}`,
-      `    VERDICT: ${verdictText(f, opts)}`,
-      `    SUMMARY: ${f.Summary}`,
-    ].join('\n');
-  });
-  return blocks.length === 0 ? '' : `${blocks.join('\n------------\n')}\n`;
+  return flows.map((f, i) => formatDictBlock(f, i === 0, opts)).join('');
 }

@@ -11,6 +11,7 @@
  */
 
 import { fail, type CommandResult } from '../../shell/types.ts';
+import { didYouMean, levenshtein } from '../cobra.ts';
 
 export type FlagKind = 'bool' | 'string' | 'uint' | 'int';
 
@@ -146,21 +147,6 @@ export function boolValue(flags: ParsedFlags, name: string): boolean {
   return v !== undefined && BOOL_TRUE.has(v);
 }
 
-/** Levenshtein distance, for cobra's "Did you mean this?" suggestions. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
 /**
  * A failed command as these programs print its error: the message and a newline, even when the
  * message already ends in one (after cobra's suggestions, which leaves a blank line).
@@ -172,12 +158,10 @@ export function cobraFail(message: string): CommandResult {
 /** cobra's error for an unknown sub-command, with its suggestions. */
 export function unknownCommand(word: string, path: string, known: readonly string[]): string {
   const close = known.filter(
-    (k) => distance(word.toLowerCase(), k.toLowerCase()) <= 2 || k.startsWith(word.toLowerCase()),
+    (k) =>
+      levenshtein(word.toLowerCase(), k.toLowerCase()) <= 2 || k.startsWith(word.toLowerCase()),
   );
-  const hint = close.length
-    ? `\n\nDid you mean this?\n${close.map((k) => `\t${k}\n`).join('')}`
-    : '';
-  return `unknown command ${JSON.stringify(word)} for ${JSON.stringify(path)}${hint}`;
+  return `unknown command ${JSON.stringify(word)} for ${JSON.stringify(path)}${didYouMean(close)}`;
 }
 
 /**

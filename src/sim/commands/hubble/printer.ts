@@ -1,17 +1,18 @@
 /**
  * The Hubble CLI's flow printer (hubble/pkg/printer): compact, dict, table and JSON, with the
- * options `hubble observe` passes to it. Without colour, numeric mode or another time layout the
- * compact and dict lines are the engine's own (`formatCompact`, `formatDict`); this printer adds
- * what only the CLI does: ANSI colours (printer/color.go), `--numeric`, `--time-format` and the
- * tab-aligned table.
+ * options `hubble observe` passes to it. The compact and dict lines are the engine's own
+ * (`formatCompact`, `formatDictBlock`) in a style of this printer's: ANSI colours
+ * (printer/color.go), `--numeric` and `--time-format`. The tab-aligned table is the CLI's alone.
  */
 import {
   flowType,
-  hostname,
-  identityText,
-  portsOf,
+  formatCompact,
+  formatDictBlock,
+  hostnames,
+  PLAIN_STYLE,
   stampMilli,
   verdictText,
+  type FlowStyle,
 } from '../../../engine/flows/compact.ts';
 import { formatJson } from '../../../engine/flows/json.ts';
 import type { Flow } from '../../../engine/flows/model.ts';
@@ -32,6 +33,7 @@ export interface FlowPrintOptions {
   timeFormat: string;
 }
 
+/** What `hubble observe` prints with no output flags. */
 export const DEFAULT_PRINT: FlowPrintOptions = {
   output: 'compact',
   color: false,
@@ -50,21 +52,7 @@ const yellow = paint(33);
 const magenta = paint(35);
 const cyan = paint(36);
 
-interface Colors {
-  host: (s: string) => string;
-  port: (s: string) => string;
-  identity: (s: string) => string;
-  verdict: (f: Flow, text: string) => string;
-}
-
-const PLAIN: Colors = {
-  host: (s) => s,
-  port: (s) => s,
-  identity: (s) => s,
-  verdict: (_f, s) => s,
-};
-
-const COLORED: Colors = {
+const COLORED: Pick<FlowStyle, 'host' | 'port' | 'identity' | 'verdict'> = {
   host: cyan,
   port: yellow,
   identity: magenta,
@@ -91,35 +79,16 @@ const COLORED: Colors = {
 export class FlowPrinter {
   private line = 0;
   private rows: string[][] = [];
-  private readonly c: Colors;
+  private readonly style: FlowStyle;
 
   constructor(private readonly opts: FlowPrintOptions) {
-    this.c = opts.color && (opts.output === 'compact' || opts.output === 'dict') ? COLORED : PLAIN;
-  }
-
-  private time(f: Flow): string {
-    return isStampMilli(this.opts.timeFormat)
-      ? stampMilli(f.time)
-      : formatFlowTime(f.time, this.opts.timeFormat);
-  }
-
-  /** Source and destination as `Hostname()` writes them, painted. */
-  private hosts(f: Flow): [string, string] {
-    const [sp, dp] = portsOf(f);
-    const one = (ip: string, port: string, ep: Flow['source'], names?: string[]) => {
-      const host = this.opts.ipTranslation ? hostname(ip, '', ep, names) : ip;
-      if (port === '' || port === '0') return this.c.host(host);
-      const joined = host.includes(':') ? `[${host}]` : host;
-      return this.c.host(`${joined}:${this.c.port(port)}`);
+    const color = opts.color && (opts.output === 'compact' || opts.output === 'dict');
+    const layout = opts.timeFormat;
+    this.style = {
+      ...(color ? COLORED : PLAIN_STYLE),
+      time: isStampMilli(layout) ? stampMilli : (time) => formatFlowTime(time, layout),
+      ipTranslation: opts.ipTranslation,
     };
-    return [
-      one(f.IP.source, sp, f.source, f.source_names),
-      one(f.IP.destination, dp, f.destination, f.destination_names),
-    ];
-  }
-
-  private verdict(f: Flow): string {
-    return this.c.verdict(f, verdictText(f, { printPolicyNames: this.opts.printPolicyNames }));
   }
 
   /** The text for one flow (table rows are held until `close`). */
@@ -129,7 +98,7 @@ export class FlowPrinter {
       case 'json':
         return `${formatJson(f)}\n`;
       case 'table': {
-        const [src, dst] = this.hosts(f);
+        const [src, dst] = hostnames(f, this.style);
         if (this.line++ === 0)
           this.rows.push([
             'TIMESTAMP',
@@ -141,45 +110,21 @@ export class FlowPrinter {
             'SUMMARY',
           ]);
         this.rows.push([
-          this.time(f),
+          this.style.time(f.time),
           ...(o.printNodeName ? [f.node_name] : []),
           src,
           dst,
           flowType(f),
-          this.verdict(f),
+          this.style.verdict(f, verdictText(f, o)),
           f.Summary,
         ]);
         return '';
       }
-      case 'dict': {
-        const [src, dst] = this.hosts(f);
-        const sep = this.line++ === 0 ? '' : '------------\n';
-        return (
-          sep +
-          `  TIMESTAMP: ${this.time(f)}\n` +
-          (o.printNodeName ? `       NODE: ${f.node_name}\n` : '') +
-          `     SOURCE: ${src}\n` +
-          `DESTINATION: ${dst}\n` +
-          `       TYPE: ${flowType(f)}\n` +
-          `    VERDICT: ${this.verdict(f)}\n` +
-          `    SUMMARY: ${f.Summary}\n`
-        );
-      }
-      case 'compact': {
-        let [src, dst] = this.hosts(f);
-        let srcId = this.c.identity(identityText(f.source.identity));
-        let dstId = this.c.identity(identityText(f.destination.identity));
-        let arrow = '->';
-        if (f.is_reply === undefined) arrow = '<>';
-        else if (f.is_reply) {
-          [src, dst] = [dst, src];
-          [srcId, dstId] = [dstId, srcId];
-          arrow = '<-';
-        }
-        const node = o.printNodeName ? ` [${f.node_name}]` : '';
+      case 'dict':
+        return formatDictBlock(f, this.line++ === 0, o, this.style);
+      case 'compact':
         this.line++;
-        return `${this.time(f)}${node}: ${src} ${srcId} ${arrow} ${dst} ${dstId} ${flowType(f)} ${this.verdict(f)} (${f.Summary})\n`;
-      }
+        return `${formatCompact(f, o, this.style)}\n`;
     }
   }
 

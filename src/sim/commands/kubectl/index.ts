@@ -4,6 +4,7 @@
  */
 import type { Command, CommandRegistry } from '../../shell/types.ts';
 import type { SimWorld } from '../../world.ts';
+import { didYouMean, levenshtein } from '../cobra.ts';
 import { APPLY_FLAGS, CREATE_FLAGS, rememberLiveFiles, runApply, runCreate } from './apply.ts';
 import { Kctx } from './context.ts';
 import { DELETE_FLAGS, runDelete } from './delete.ts';
@@ -131,26 +132,11 @@ function usage(): string {
   ].join('\n');
 }
 
-/** Levenshtein distance, for cobra's "Did you mean this?" (distance at most 2, or a prefix). */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [
-    i,
-    ...new Array<number>(b.length).fill(0),
-  ]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(
-        d[i - 1]![j]! + 1,
-        d[i]![j - 1]! + 1,
-        d[i - 1]![j - 1]! + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
-      );
-  return d[a.length]![b.length]!;
-}
-
 function suggestions(typed: string): string[] {
   const names = [...Object.keys(SUBCOMMANDS), ...NOT_SIMULATED].sort();
-  return names.filter((n) => distance(typed, n) <= 2 || (typed.length > 0 && n.startsWith(typed)));
+  return names.filter(
+    (n) => levenshtein(typed, n) <= 2 || (typed.length > 0 && n.startsWith(typed)),
+  );
 }
 
 export function kubectlCommand(registry: CommandRegistry<SimWorld>): Command<SimWorld> {
@@ -175,11 +161,8 @@ export function kubectlCommand(registry: CommandRegistry<SimWorld>): Command<Sim
           ],
           exitCode: 1,
         };
-      const close = suggestions(name);
-      const hint =
-        close.length > 0
-          ? `\n\nDid you mean this?\n${close.map((c) => `\t${c}`).join('\n')}\n`
-          : '\n';
+      // kubectl ends an error with a newline only when it has none; the suggestions end in one.
+      const hint = didYouMean(suggestions(name)) || '\n';
       return {
         out: [{ stream: 'stderr', text: `error: unknown command "${name}" for "kubectl"${hint}` }],
         exitCode: 1,
