@@ -12,8 +12,8 @@ import type { PublicZone } from './dns/resolver.ts';
 import type { Cluster } from './cluster/model.ts';
 import { stableJson } from './hash.ts';
 import { buildIdentities, type IdentityTable } from './identity.ts';
-import { normalisePolicy, POLICY_KINDS } from './policy/normalise.ts';
-import type { Policy } from './policy/model.ts';
+import { normalisePolicy, POLICY_KINDS, policyKey } from './policy/normalise.ts';
+import type { Policy, PolicyKind } from './policy/model.ts';
 import { PolicyIndex } from './evaluate/policy-index.ts';
 import {
   evaluateProbe,
@@ -38,6 +38,8 @@ interface FileState {
   policies: Policy[];
   /** Raw policy text per key, to skip re-normalising unchanged policies. */
   policySignatures: Map<string, string>;
+  /** The object each of `policies` was read from, in this version of the file. */
+  policyObjects: Map<Policy, RawObject>;
   diagnostics: Diagnostic[];
 }
 
@@ -49,6 +51,15 @@ function describeObject(raw: RawObject): { kind?: string; name?: string; namespa
     ...(typeof meta.name === 'string' ? { name: meta.name } : {}),
     ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
   };
+}
+
+/** A policy in force with what it was read from. */
+export interface AppliedPolicy {
+  policy: Policy;
+  /** The object as parsed, for the positions of its fields. */
+  raw: RawObject;
+  /** The file that defines it, for its text. */
+  file: SourceFile;
 }
 
 export class Engine {
@@ -111,6 +122,13 @@ export class Engine {
   /** Policies in force, sorted by key. */
   get policies(): Policy[] {
     return this.policyIndex.allPolicies();
+  }
+  /** The policy in force under a key, with the object and file it was read from. */
+  applied(key: string): AppliedPolicy | undefined {
+    const policy = this.policyIndex.policy(key);
+    const state = policy && this.files.get(policy.file);
+    const raw = policy && state?.policyObjects.get(policy);
+    return policy && state && raw ? { policy, raw, file: state.file } : undefined;
   }
   /** How many YAML documents were read from all files (0: nothing could be read). */
   get documentCount(): number {
@@ -184,6 +202,7 @@ export class Engine {
     const clusterObjects: ClusterObjectMeta[] = [];
     const policies: Policy[] = [];
     const policySignatures = new Map<string, string>();
+    const policyObjects = new Map<Policy, RawObject>();
     const prev = this.files.get(file.name);
     for (const raw of parsed.objects) {
       const v = raw.value;
@@ -234,7 +253,13 @@ export class Engine {
           continue;
         }
         const sig = stableJson(v);
-        const key = `${d.kind}/${d.kind === 'CiliumClusterwideNetworkPolicy' ? '' : (d.namespace ?? 'default')}/${d.name ?? ''}`;
+        const ns =
+          d.kind === 'CiliumClusterwideNetworkPolicy' ? undefined : (d.namespace ?? 'default');
+        const key = policyKey({
+          kind: d.kind as PolicyKind,
+          ...(ns !== undefined ? { namespace: ns } : {}),
+          name: d.name ?? '',
+        });
         const old = prev?.policies.find((p) => p.key === key);
         if (
           old &&
@@ -243,6 +268,7 @@ export class Engine {
         ) {
           policies.push(old);
           policySignatures.set(key, sig);
+          policyObjects.set(old, raw);
           diagnostics.push(
             ...prev.diagnostics.filter(
               (x) => x.kind === d.kind && x.name === d.name && x.code !== 'yaml-syntax',
@@ -255,6 +281,7 @@ export class Engine {
         if (res.policy) {
           policies.push(res.policy);
           policySignatures.set(res.policy.key, sig);
+          policyObjects.set(res.policy, raw);
         }
         continue;
       }
@@ -304,6 +331,7 @@ export class Engine {
       documents: parsed.objects.length,
       policies,
       policySignatures,
+      policyObjects,
       diagnostics,
     };
   }

@@ -75,6 +75,11 @@ export class PolicyIndex {
     return b;
   }
 
+  /** The policy applied under a key. */
+  policy(key: string): Policy | undefined {
+    return this.policies.get(key);
+  }
+
   /** All policies currently applied, sorted by key. */
   allPolicies(): Policy[] {
     return [...this.policies.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

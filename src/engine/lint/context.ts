@@ -1,16 +1,15 @@
 /**
  * Builds what the lint rules look at: the policies the engine put in force, each with the YAML
- * object it came from (re-read from the same files, so that every finding has a line and column),
- * and a few cluster lookups shared by the rules.
+ * object the engine read it from (so that every finding has a line and column), and a few
+ * cluster lookups shared by the rules.
  */
 import type { Engine } from '../engine.ts';
 import type { Pod } from '../cluster/model.ts';
 import type { Identity, IdentityTable } from '../identity.ts';
-import type { Policy, Rule, RuleOrigin } from '../policy/model.ts';
-import { POLICY_KINDS } from '../policy/normalise.ts';
+import type { Rule, RuleOrigin } from '../policy/model.ts';
 import type { CompiledSelector } from '../selector.ts';
 import type { SourceFile } from '../types.ts';
-import { parseFiles, type FieldPath } from '../yaml/documents.ts';
+import type { FieldPath } from '../yaml/documents.ts';
 import {
   positionOf,
   type TextRange,
@@ -27,35 +26,28 @@ export const isObj = (v: unknown): v is Obj =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** The policies in force, each paired with the YAML object that defined it. */
+/**
+ * The policies in force that `files` define, in key order, each paired with the YAML object that
+ * defined it. Policies from other files the engine holds (objects applied in the simulated
+ * terminal) are not linted.
+ */
 export function policySources(engine: Engine, files: readonly SourceFile[]): PolicySource[] {
-  const inForce = new Map<string, Policy>();
-  for (const p of engine.policies) inForce.set(p.key, p);
-  const byName = new Map(files.map((f) => [f.name, f]));
+  const names = new Set(files.map((f) => f.name));
   const out: PolicySource[] = [];
-  for (const raw of parseFiles(files).objects) {
+  for (const { key } of engine.policies) {
+    const applied = engine.applied(key);
+    if (!applied || !names.has(applied.file.name)) continue;
+    const { policy, raw, file } = applied;
     const obj = raw.value;
-    if (!isObj(obj) || typeof obj.kind !== 'string' || !POLICY_KINDS.has(obj.kind)) continue;
-    const meta = isObj(obj.metadata) ? obj.metadata : {};
-    const ns =
-      obj.kind === 'CiliumClusterwideNetworkPolicy'
-        ? ''
-        : typeof meta.namespace === 'string' && meta.namespace !== ''
-          ? meta.namespace
-          : 'default';
-    const key = `${obj.kind}/${ns}/${typeof meta.name === 'string' ? meta.name : ''}`;
-    const policy = inForce.get(key);
     const at = raw.locate([]);
-    // Only the definition the engine applies (a later duplicate replaces an earlier one).
+    // An unchanged policy is kept across edits with the range it was first read at; until it is
+    // read again, it is linted only while its object still starts there.
     if (
-      !policy ||
-      policy.file !== raw.file ||
+      !isObj(obj) ||
       policy.range.startLine !== at.startLine ||
       policy.range.startColumn !== at.startColumn
     )
       continue;
-    const file = byName.get(raw.file);
-    if (!file) continue;
     const specs: SpecSource[] = [];
     if (isObj(obj.spec)) specs.push({ spec: obj.spec, path: ['spec'] });
     arr(obj.specs).forEach((s, i) => {
@@ -63,9 +55,7 @@ export function policySources(engine: Engine, files: readonly SourceFile[]): Pol
     });
     out.push({ policy, raw, obj, specs, file });
   }
-  return out.sort((a, b) =>
-    a.policy.key < b.policy.key ? -1 : a.policy.key > b.policy.key ? 1 : 0,
-  );
+  return out;
 }
 
 /** Builds the context every rule receives. */
@@ -94,12 +84,6 @@ export function warnAt(
     message,
     ...(opts.fix ? { fix: opts.fix } : {}),
   };
-}
-
-/** `CiliumNetworkPolicy db/lock-db`. */
-export function policyLabel(src: PolicySource): string {
-  const r = src.policy.ref;
-  return r.namespace !== undefined ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
 }
 
 /** The root path of a rule's spec: `['spec']` or `['specs', i]`. */

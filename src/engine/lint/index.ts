@@ -53,9 +53,9 @@ function compare(a: LintWarning, b: LintWarning): number {
 }
 
 /**
- * Lints a loaded engine. `files` are the sources the engine was loaded with (the linter re-reads
- * them for positions and quick fixes). The result is sorted by file, line, column and code, with
- * exact repeats removed.
+ * Lints a loaded engine. `files` are sources the engine was loaded with; only the policies they
+ * define are linted. The result is sorted by file, line, column and code, with exact repeats
+ * removed.
  */
 export function lint(engine: Engine, files: readonly SourceFile[]): LintWarning[] {
   const ctx = lintContext(engine, files);

@@ -57,6 +57,11 @@ export const POLICY_KINDS = new Set<string>([
   'CiliumClusterwideNetworkPolicy',
 ]);
 
+/** A policy's stable key, `kind/namespace/name`; the namespace is empty for a clusterwide one. */
+export function policyKey(ref: PolicyRef): string {
+  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
 /** Result of normalising one policy object. */
 export interface NormaliseResult {
   /** Absent when the policy is invalid: the API server or the agent would not enforce it. */
@@ -125,10 +130,34 @@ function checkSelector(rep: Reporter, sel: unknown, path: FieldPath): void {
   });
 }
 
-function nsReq(namespace: string): Requirement {
+/** Pods of one namespace. */
+export function nsReq(namespace: string): Requirement {
   return { source: K8S, key: POD_NAMESPACE_KEY, op: 'In', values: [namespace] };
 }
-const NS_EXISTS: Requirement = { source: K8S, key: POD_NAMESPACE_KEY, op: 'Exists', values: [] };
+/** Pods of any namespace: what an empty NetworkPolicy namespaceSelector selects (51). */
+export const NS_EXISTS: Requirement = {
+  source: K8S,
+  key: POD_NAMESPACE_KEY,
+  op: 'Exists',
+  values: [],
+};
+
+/** A NetworkPolicy podSelector: every key, as written, is a Kubernetes label. */
+export function knpPodRequirements(sel: unknown): Requirement[] {
+  return selectorRequirements(sel as LabelSelectorSpec, { forceSource: K8S });
+}
+
+/**
+ * A NetworkPolicy namespaceSelector as Cilium translates it (51): its keys become namespace
+ * labels, and an empty one selects pods of every namespace.
+ */
+export function knpNamespaceRequirements(sel: unknown): Requirement[] {
+  const reqs = selectorRequirements(isObj(sel) ? (sel as LabelSelectorSpec) : {}, {
+    forceSource: K8S,
+    keyPrefix: NAMESPACE_LABELS_PREFIX,
+  });
+  return reqs.length > 0 ? reqs : [NS_EXISTS];
+}
 const WILDCARD = compileRequirements([{ source: RESERVED, key: 'all', op: 'In', values: [''] }]);
 
 function reservedSel(name: string): CompiledSelector {
@@ -344,10 +373,9 @@ function normaliseKnp(raw: RawObject, obj: Obj, ref: PolicyRef, rep: Reporter): 
   const ns = ref.namespace ?? 'default';
   checkSelector(rep, spec.podSelector, ['spec', 'podSelector']);
 
-  const k8sSel = (s: unknown) => selectorRequirements(s as LabelSelectorSpec, { forceSource: K8S });
   const rules: Rule[] = [];
-  const subject = compileRequirements([...k8sSel(spec.podSelector), nsReq(ns)]);
-  const policyKey = `${ref.kind}/${ns}/${ref.name}`;
+  const subject = compileRequirements([...knpPodRequirements(spec.podSelector), nsReq(ns)]);
+  const key = policyKey(ref);
 
   const peerOf = (
     peer: unknown,
@@ -374,17 +402,14 @@ function normaliseKnp(raw: RawObject, obj: Obj, ref: PolicyRef, rep: Reporter): 
     checkSelector(rep, peer.namespaceSelector, [...path, 'namespaceSelector']);
     const endpoints: CompiledSelector[] = [];
     if (peer.namespaceSelector != null) {
-      const nsSpec = isObj(peer.namespaceSelector)
-        ? (peer.namespaceSelector as LabelSelectorSpec)
-        : {};
-      let nsReqs = selectorRequirements(nsSpec, {
-        forceSource: K8S,
-        keyPrefix: NAMESPACE_LABELS_PREFIX,
-      });
-      if (nsReqs.length === 0) nsReqs = [NS_EXISTS];
-      endpoints.push(compileRequirements([...nsReqs, ...k8sSel(peer.podSelector)]));
+      endpoints.push(
+        compileRequirements([
+          ...knpNamespaceRequirements(peer.namespaceSelector),
+          ...knpPodRequirements(peer.podSelector),
+        ]),
+      );
     } else if (peer.podSelector != null) {
-      endpoints.push(compileRequirements([...k8sSel(peer.podSelector), nsReq(ns)]));
+      endpoints.push(compileRequirements([...knpPodRequirements(peer.podSelector), nsReq(ns)]));
     }
     const cidrs: CidrSpec[] = [];
     if (isObj(peer.ipBlock)) {
@@ -424,7 +449,7 @@ function normaliseKnp(raw: RawObject, obj: Obj, ref: PolicyRef, rep: Reporter): 
         // No from/to: every source or destination, world included (51).
         rules.push({
           ...base,
-          id: `${policyKey}#${section}[${i}]`,
+          id: `${key}#${section}[${i}]`,
           origin: { policy: ref, section, index: i, range: rep.range(path) },
           endpoints: [],
           aggregated: [WILDCARD],
@@ -437,7 +462,7 @@ function normaliseKnp(raw: RawObject, obj: Obj, ref: PolicyRef, rep: Reporter): 
         const { endpoints, cidrs } = peerOf(peer, pp);
         rules.push({
           ...base,
-          id: `${policyKey}#${section}[${i}].${peerKey}[${j}]`,
+          id: `${key}#${section}[${i}].${peerKey}[${j}]`,
           origin: { policy: ref, section, index: i, peerIndex: j, range: rep.range(path) },
           endpoints,
           aggregated: [],
@@ -453,7 +478,7 @@ function normaliseKnp(raw: RawObject, obj: Obj, ref: PolicyRef, rep: Reporter): 
   const types = arr(spec.policyTypes).map(String);
   const pushDenyAll = (section: 'ingress' | 'egress') =>
     rules.push({
-      id: `${policyKey}#${section}:isolation`,
+      id: `${key}#${section}:isolation`,
       origin: { policy: ref, section, index: -1, range: rep.range(['spec', 'policyTypes']) },
       direction: section,
       deny: false,
@@ -472,7 +497,7 @@ function normaliseKnp(raw: RawObject, obj: Obj, ref: PolicyRef, rep: Reporter): 
   if (arr(spec.egress).length === 0 && types.includes('Egress')) pushDenyAll('egress');
 
   if (rep.hasErrors) return undefined;
-  return { key: policyKey, ref, file: raw.file, range: raw.locate([]), rules, subjects: [subject] };
+  return { key, ref, file: raw.file, range: raw.locate([]), rules, subjects: [subject] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -511,7 +536,7 @@ function normaliseCilium(
 
   const clusterwide = ref.kind === 'CiliumClusterwideNetworkPolicy';
   const ns = clusterwide ? undefined : (ref.namespace ?? 'default');
-  const policyKey = `${ref.kind}/${ns ?? ''}/${ref.name}`;
+  const key = policyKey(ref);
   const specs: { spec: Obj; path: FieldPath; specIndex?: number }[] = [];
   if (isObj(obj.spec)) specs.push({ spec: obj.spec, path: ['spec'] });
   arr(obj.specs).forEach((s, k) => {
@@ -718,7 +743,7 @@ function normaliseCilium(
           aggregated.push(WILDCARD);
 
         rules.push({
-          id: `${policyKey}#${specIndex !== undefined ? `specs[${specIndex}].` : ''}${section}[${i}]`,
+          id: `${key}#${specIndex !== undefined ? `specs[${specIndex}].` : ''}${section}[${i}]`,
           origin: {
             policy: ref,
             section,
@@ -742,7 +767,7 @@ function normaliseCilium(
     }
   }
   if (rep.hasErrors) return undefined;
-  return { key: policyKey, ref, file: raw.file, range: raw.locate([]), rules, subjects };
+  return { key, ref, file: raw.file, range: raw.locate([]), rules, subjects };
 }
 
 /**

@@ -24,7 +24,7 @@
 import { stableJson } from '../../hash.ts';
 import type { Identity } from '../../identity.ts';
 import { cidrWithin, type Cidr } from '../../ip.ts';
-import { describeRule } from '../../explain.ts';
+import { describeRule, policyName } from '../../explain.ts';
 import type { PortRule, PortSpec, Rule } from '../../policy/model.ts';
 import type { CompiledRule } from '../../evaluate/policy-index.ts';
 import type { Protocol } from '../../types.ts';
@@ -33,7 +33,6 @@ import {
   clusterFacts,
   isObj,
   podName,
-  policyLabel,
   rulePathOf,
   selectedPodIdentities,
   someOf,
@@ -234,7 +233,7 @@ function shadowFindings(ctx: LintContext, src: PolicySource, rule: Rule): LintWa
       rulePathOf(rule.origin),
       'deny-shadows-allow',
       'warning',
-      `this rule of ${policyLabel(src)} allows nothing: every peer and port it allows is also denied by ${someOf([...denying].sort(), 2)}, and deny rules always win over allow rules`,
+      `this rule of ${policyName(src.policy.ref)} allows nothing: every peer and port it allows is also denied by ${someOf([...denying].sort(), 2)}, and deny rules always win over allow rules`,
     ),
   ];
 }
@@ -262,7 +261,7 @@ function duplicateFindings(ctx: LintContext): LintWarning[] {
         ['metadata', 'name'],
         'duplicate-policy-spec',
         'warning',
-        `${policyLabel(src)} has exactly the same spec as ${policyLabel(first)} (${first.policy.file}:${first.policy.range.startLine}), so one of them is redundant; changing only one of them leaves the other in force`,
+        `${policyName(src.policy.ref)} has exactly the same spec as ${policyName(first.policy.ref)} (${first.policy.file}:${first.policy.range.startLine}), so one of them is redundant; changing only one of them leaves the other in force`,
       ),
     );
   }

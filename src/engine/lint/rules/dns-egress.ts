@@ -16,8 +16,10 @@
  * 4. Pods whose egress allows nothing at all (`egress: [{}]`) are cut off on purpose; they are
  *    not reported. A connection the source pod makes to itself is never the question here.
  */
+import { policyName } from '../../explain.ts';
 import type { RuleOrigin } from '../../policy/model.ts';
-import { clusterFacts, podName, policyLabel, someOf, specRoot, warnAt } from '../context.ts';
+import { policyKey } from '../../policy/normalise.ts';
+import { clusterFacts, podName, someOf, specRoot, warnAt } from '../context.ts';
 import type { LintContext, LintRule, LintWarning, PolicySource } from '../model.ts';
 
 const DNS_ADVICE =
@@ -79,7 +81,7 @@ export const dnsEgress: LintRule = {
               ? "a rule names k8s-app: kube-dns but selects no kube-dns pod: without io.kubernetes.pod.namespace (CiliumNetworkPolicy) or a namespaceSelector (NetworkPolicy) a selector looks only in the policy's own namespace"
               : 'no egress rule allows it';
         for (const o of origins) {
-          const key = `${o.policy.kind}/${o.policy.namespace ?? ''}/${o.policy.name}`;
+          const key = policyKey(o.policy);
           const hit = egressHits.get(key);
           if (hit) hit.pods.push(...names);
           else egressHits.set(key, { origin: o, pods: [...names], hint });
@@ -87,7 +89,7 @@ export const dnsEgress: LintRule = {
       } else if (r.ingress && !r.ingress.allowed) {
         const origins = r.ingress.reason === 'deny-rule' ? r.ingress.rules : r.ingress.enforcedBy;
         for (const o of origins) {
-          const key = `${o.policy.kind}/${o.policy.namespace ?? ''}/${o.policy.name}`;
+          const key = policyKey(o.policy);
           const hit = ingressHits.get(key);
           if (hit) hit.pods.push(...names);
           else ingressHits.set(key, { origin: o, pods: [...names] });
@@ -107,7 +109,7 @@ export const dnsEgress: LintRule = {
           sectionPath(hit.origin),
           'egress-without-dns',
           'warning',
-          `${policyLabel(src)} puts the egress of ${someOf(pods)} into default deny, and they cannot reach kube-dns on 53/UDP (${hit.hint}), so every DNS lookup they make fails; ${DNS_ADVICE}`,
+          `${policyName(src.policy.ref)} puts the egress of ${someOf(pods)} into default deny, and they cannot reach kube-dns on 53/UDP (${hit.hint}), so every DNS lookup they make fails; ${DNS_ADVICE}`,
           { part: 'key' },
         ),
       );
@@ -122,7 +124,7 @@ export const dnsEgress: LintRule = {
           sectionPath(hit.origin),
           'kube-dns-ingress-blocked',
           'warning',
-          `${policyLabel(src)} selects the kube-dns pods for ingress and does not let ${someOf(pods)} in on 53/UDP, so their DNS lookups fail; exclude kube-system from the endpointSelector (e.g. io.kubernetes.pod.namespace NotIn [kube-system]) or allow DNS into kube-dns`,
+          `${policyName(src.policy.ref)} selects the kube-dns pods for ingress and does not let ${someOf(pods)} in on 53/UDP, so their DNS lookups fail; exclude kube-system from the endpointSelector (e.g. io.kubernetes.pod.namespace NotIn [kube-system]) or allow DNS into kube-dns`,
           { part: 'key' },
         ),
       );

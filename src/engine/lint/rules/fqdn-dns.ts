@@ -19,6 +19,7 @@
  * "*"` is only reported when lookups bypass the proxy or are dropped, since DNS rules that allow
  * fewer names are then the intended limit.
  */
+import { policyName } from '../../explain.ts';
 import { normaliseName } from '../../l7/dns.ts';
 import type { FqdnSelector, Rule } from '../../policy/model.ts';
 import {
@@ -28,7 +29,6 @@ import {
   isObj,
   peerSelectors,
   podName,
-  policyLabel,
   rulePathOf,
   selectedPodIdentities,
   someOf,
@@ -151,7 +151,7 @@ function dnsPeerFindings(ctx: LintContext, src: PolicySource, rule: Rule): LintW
       [...rp, 'toEndpoints'],
       'dns-rule-misses-kube-dns',
       'warning',
-      `the DNS rules of this rule in ${policyLabel(src)} only apply to traffic to its toEndpoints, and these select no kube-dns pod${hint}: lookups sent to kube-dns never go through these DNS rules`,
+      `the DNS rules of this rule in ${policyName(src.policy.ref)} only apply to traffic to its toEndpoints, and these select no kube-dns pod${hint}: lookups sent to kube-dns never go through these DNS rules`,
       { part: 'key', ...(fix ? { fix } : {}) },
     ),
   ];

@@ -20,13 +20,14 @@
  *   namespace, or these pods here" is a legitimate policy too.
  */
 import type { Engine } from '../../engine.ts';
-import { K8S, NAMESPACE_LABELS_PREFIX, POD_NAMESPACE_KEY } from '../../labels.ts';
+import { NAMESPACE_LABELS_PREFIX, POD_NAMESPACE_KEY } from '../../labels.ts';
 import {
-  compileRequirements,
-  selectorRequirements,
-  type LabelSelectorSpec,
-  type Requirement,
-} from '../../selector.ts';
+  knpNamespaceRequirements,
+  knpPodRequirements,
+  nsReq,
+  NS_EXISTS,
+} from '../../policy/normalise.ts';
+import { compileRequirements } from '../../selector.ts';
 import {
   arr,
   isObj,
@@ -37,29 +38,11 @@ import {
   podName,
   valueAt,
   warnAt,
+  type PeerSelectorSource,
 } from '../context.ts';
 import type { LintContext, LintRule, LintWarning, PolicySource } from '../model.ts';
 
 type Obj = Record<string, unknown>;
-
-const NS_EXISTS: Requirement = { source: K8S, key: POD_NAMESPACE_KEY, op: 'Exists', values: [] };
-
-/** A NetworkPolicy namespaceSelector as Cilium translates it (brief §51). */
-function namespaceRequirements(sel: unknown): Requirement[] {
-  const reqs = selectorRequirements(isObj(sel) ? (sel as LabelSelectorSpec) : {}, {
-    forceSource: K8S,
-    keyPrefix: NAMESPACE_LABELS_PREFIX,
-  });
-  return reqs.length > 0 ? reqs : [NS_EXISTS];
-}
-
-function podRequirements(sel: unknown): Requirement[] {
-  return selectorRequirements(isObj(sel) ? (sel as LabelSelectorSpec) : {}, { forceSource: K8S });
-}
-
-function inNamespace(ns: string): Requirement {
-  return { source: K8S, key: POD_NAMESPACE_KEY, op: 'In', values: [ns] };
-}
 
 const brief = (v: unknown): string => JSON.stringify(v).replace(/"/g, '');
 
@@ -67,17 +50,19 @@ const brief = (v: unknown): string => JSON.stringify(v).replace(/"/g, '');
  * Whether a NetworkPolicy peer with both selectors matches no pod although each part alone (the
  * namespaces, and the podSelector in the policy's namespace) does.
  */
-export function isAndMisread(engine: Engine, src: PolicySource, peer: Obj): boolean {
+export function isAndMisread(engine: Engine, src: PolicySource, peer: PeerSelectorSource): boolean {
   const ns = src.policy.ref.namespace;
-  if (ns === undefined || peer.namespaceSelector == null || peer.podSelector == null) return false;
-  const nsReqs = namespaceRequirements(peer.namespaceSelector);
-  const podReqs = podRequirements(peer.podSelector);
+  const { written } = peer;
+  if (ns === undefined || written.namespaceSelector == null || written.podSelector == null)
+    return false;
+  const podReqs = knpPodRequirements(written.podSelector);
   if (podReqs.length === 0) return false;
-  const and = selectedPods(engine, compileRequirements([...nsReqs, ...podReqs]));
-  if (and.length > 0) return false;
+  // With both selectors in one item, the compiled peer is the AND reading itself.
+  if (selectedPods(engine, peer.compiled).length > 0) return false;
+  const namespaces = compileRequirements(knpNamespaceRequirements(written.namespaceSelector));
   return (
-    selectedPods(engine, compileRequirements(nsReqs)).length > 0 &&
-    selectedPods(engine, compileRequirements([...podReqs, inNamespace(ns)])).length > 0
+    selectedPods(engine, namespaces).length > 0 &&
+    selectedPods(engine, compileRequirements([...podReqs, nsReq(ns)])).length > 0
   );
 }
 
@@ -89,14 +74,14 @@ function knpFindings(ctx: LintContext, src: PolicySource): LintWarning[] {
   for (const rule of src.policy.rules) {
     // AND read where OR was meant: one peer item at a time.
     for (const peer of peerSelectors(src, rule)) {
-      if (!isAndMisread(engine, src, peer.written)) continue;
+      if (!isAndMisread(engine, src, peer)) continue;
       const nsPods = selectedPods(
         engine,
-        compileRequirements(namespaceRequirements(peer.written.namespaceSelector)),
+        compileRequirements(knpNamespaceRequirements(peer.written.namespaceSelector)),
       ).map(podName);
       const podPods = selectedPods(
         engine,
-        compileRequirements([...podRequirements(peer.written.podSelector), inNamespace(ns)]),
+        compileRequirements([...knpPodRequirements(peer.written.podSelector), nsReq(ns)]),
       ).map(podName);
       out.push(
         warnAt(
@@ -118,11 +103,11 @@ function knpFindings(ctx: LintContext, src: PolicySource): LintWarning[] {
     const items = arr(valueAt(src, [...listPath, listKey]));
     items.forEach((a, i) => {
       if (!isObj(a) || a.podSelector != null || !isObj(a.namespaceSelector)) return;
-      const nsReqs = namespaceRequirements(a.namespaceSelector);
+      const nsReqs = knpNamespaceRequirements(a.namespaceSelector);
       if (nsReqs[0] === NS_EXISTS) return;
       items.forEach((b, j) => {
         if (!isObj(b) || b.namespaceSelector != null || !isObj(b.podSelector)) return;
-        const podReqs = podRequirements(b.podSelector);
+        const podReqs = knpPodRequirements(b.podSelector);
         if (podReqs.length === 0) return;
         const and = selectedPods(engine, compileRequirements([...nsReqs, ...podReqs])).map(podName);
         if (and.length === 0) return;

@@ -19,6 +19,7 @@
  * explain.
  */
 import { NAMESPACE_LABELS_PREFIX, POD_NAMESPACE_KEY, splitSourceKey } from '../../labels.ts';
+import { policyName } from '../../explain.ts';
 import type { CompiledSelector } from '../../selector.ts';
 import {
   addMatchLabelFix,
@@ -26,7 +27,6 @@ import {
   isObj,
   namespaceFix,
   peerSelectors,
-  policyLabel,
   selectedPodIdentities,
   specRoot,
   textRange,
@@ -111,7 +111,7 @@ function subjectFindings(ctx: LintContext, src: PolicySource, skip: Set<string>)
           path,
           'policy-wrong-namespace',
           'warning',
-          `${policyLabel(src)} lives in namespace ${ns} and can only select pods there, so it selects none: ${why.text}; create it in ${why.elsewhere.join(' or ')} instead`,
+          `${policyName(src.policy.ref)} lives in namespace ${ns} and can only select pods there, so it selects none: ${why.text}; create it in ${why.elsewhere.join(' or ')} instead`,
           { part: 'key', ...(fix ? { fix } : {}) },
         ),
       );
@@ -126,7 +126,7 @@ function subjectFindings(ctx: LintContext, src: PolicySource, skip: Set<string>)
         path,
         'selector-matches-nothing',
         'warning',
-        `the ${knp ? 'podSelector' : 'endpointSelector'} selects no pod, so ${policyLabel(src)} has no effect: ${why.text}`,
+        `the ${knp ? 'podSelector' : 'endpointSelector'} selects no pod, so ${policyName(src.policy.ref)} has no effect: ${why.text}`,
         { part: 'key', ...(fix ? { fix } : {}) },
       ),
     );
@@ -147,7 +147,7 @@ function peerFindings(ctx: LintContext, src: PolicySource, skip: Set<string>): L
         continue;
       const key = JSON.stringify(peer.path);
       if (skip.has(key) || !podSelector(peer.compiled)) continue;
-      if (knp && isAndMisread(engine, src, peer.written)) continue;
+      if (knp && isAndMisread(engine, src, peer)) continue;
       if (selectedPodIdentities(engine, peer.compiled).length > 0) continue;
       skip.add(key);
       const why = whyNoMatch(engine, peer.compiled.requirements);
