@@ -12,6 +12,7 @@ import { workloadFromPodName, workloadOf } from '../engine/cluster/workload.ts';
 export { workloadOf };
 import { flowSummary } from '../engine/flows/summary.ts';
 import { flowType, verdictText } from '../engine/flows/compact.ts';
+import { flowEnds } from '../engine/flows/ends.ts';
 import type { Flow, FlowEndpoint, FlowPolicy } from '../engine/flows/model.ts';
 import type { Policy } from '../engine/policy/model.ts';
 import type { Probe } from '../engine/evaluate/probe.ts';
@@ -52,7 +53,7 @@ function requestOf(f: Flow): { probe: Probe; label: string } | null {
   const src = f.source;
   const dst = f.destination;
   if (!src.pod_name || !src.namespace || !dst.pod_name || !dst.namespace) return null;
-  const p = portOf(f);
+  const p = flowEnds(f);
   if (!p) return null;
   const from = `${src.namespace}/${src.pod_name}`;
   const to = `${dst.namespace}/${dst.pod_name}`;
@@ -194,19 +195,6 @@ function flowPolicies(f: Flow): string[] {
     ...policyNames(f.egress_denied_by),
     ...policyNames(f.ingress_denied_by),
   ];
-}
-
-function portOf(f: Flow): { port: number; protocol: GraphEdge['protocol'] } | null {
-  const l4 = f.l4 as { TCP?: { source_port: number; destination_port: number } } & {
-    UDP?: { source_port: number; destination_port: number };
-    SCTP?: { source_port: number; destination_port: number };
-  };
-  const reply = f.is_reply === true;
-  for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
-    const p = l4[protocol];
-    if (p) return { port: reply ? p.source_port : p.destination_port, protocol };
-  }
-  return null;
 }
 
 /** An L7 summary for the edge: `GET /metrics 403`, `DNS A twitter.com. REFUSED`. */
@@ -358,26 +346,19 @@ export class GraphBuilder {
       const ix = nodeIndex(world);
       const observed = new Map<string, GraphEdge & { at: number; ports: Set<number> }>();
       for (const { at, flow } of logged) {
-        const reply = flow.is_reply === true;
-        const [client, server] = reply
-          ? [flow.destination, flow.source]
-          : [flow.source, flow.destination];
-        const [clientNames, serverNames] = reply
-          ? [flow.destination_names, flow.source_names]
-          : [flow.source_names, flow.destination_names];
-        const p = portOf(flow);
-        if (!p) continue;
-        const from = nodeOf(ix, client, clientNames);
-        const to = nodeOf(ix, server, serverNames);
-        const id = `${from}|${to}|${p.port}/${p.protocol}|observed`;
+        const c = flowEnds(flow);
+        if (!c) continue;
+        const from = nodeOf(ix, c.client, c.clientNames);
+        const to = nodeOf(ix, c.server, c.serverNames);
+        const id = `${from}|${to}|${c.port}/${c.protocol}|observed`;
         let edge = observed.get(id);
         if (!edge) {
           edge = {
             id,
             from,
             to,
-            port: p.port,
-            protocol: p.protocol,
+            port: c.port,
+            protocol: c.protocol,
             verdict: 'allowed',
             source: 'observed',
             l7: [],
@@ -390,11 +371,9 @@ export class GraphBuilder {
           observed.set(id, edge);
         }
         // One connection per client port; its fate is the worst thing any of its records says.
-        const l4 = flow.l4 as Record<string, { source_port: number; destination_port: number }>;
-        const clientPort = Object.values(l4)[0]?.[reply ? 'destination_port' : 'source_port'];
         const v = verdictOf(flow);
-        if (clientPort !== undefined && !edge.ports.has(clientPort)) {
-          edge.ports.add(clientPort);
+        if (!edge.ports.has(c.clientPort)) {
+          edge.ports.add(c.clientPort);
           edge.count++;
           if (v) {
             edge.verdict = v;
@@ -436,7 +415,7 @@ export class GraphBuilder {
     for (const { flow } of fresh) {
       if (this.tracked.size >= TRACKED_REQUESTS) return;
       const r = requestOf(flow);
-      const p = r && portOf(flow);
+      const p = r && flowEnds(flow);
       if (!r || !p) continue;
       const key = `${r.probe.from}|${r.probe.to}|${p.port}/${p.protocol}|${r.label}`;
       if (this.tracked.has(key)) continue;
@@ -543,7 +522,7 @@ export function workloadNodeOf(pod: Pod): string | undefined {
 }
 
 function row(f: Flow, seq: number): FlowRow {
-  const p = portOf(f);
+  const p = flowEnds(f);
   const who = (ep: FlowEndpoint, names: string[] | undefined) =>
     ep.pod_name
       ? `${ep.namespace}/${ep.pod_name}`

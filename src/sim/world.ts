@@ -246,7 +246,7 @@ export class SimWorld {
       updatedAt: now,
       generation: (prev?.generation ?? 0) + 1,
     });
-    this.engine.updateFile({ name: `${OBJECT_FILE_PREFIX}${key}`, text });
+    this.engine.updateFile({ name: objectFileName(obj.kind, obj.namespace, obj.name), text });
     return { created: !prev, changed: true };
   }
 
@@ -254,7 +254,7 @@ export class SimWorld {
   deleteObject(kind: string, namespace: string | undefined, name: string): boolean {
     const key = objectKey(kind, namespace, name);
     if (!this.objects.delete(key)) return false;
-    this.engine.removeFile(`${OBJECT_FILE_PREFIX}${key}`);
+    this.engine.removeFile(objectFileName(kind, namespace, name));
     return true;
   }
 
@@ -277,6 +277,14 @@ export class SimWorld {
     // The application's own answer (a 404 from the app) once the proxies let the request through.
     const http = result.l7?.http;
     if (http && result.l7?.allowed && opts.httpStatus !== undefined) http.status = opts.httpStatus;
+    return { result, flows: this.record(p, result) };
+  }
+
+  /**
+   * Records the flows of a probe already decided (`engine.probe(p)`) in the Hubble buffer, so a
+   * command that had to know the verdict first does not decide it twice.
+   */
+  record(p: Probe, result: ProbeResult): Flow[] {
     const flows = this.flowsFor(this, result, this.clock.now());
     const lookup = result.lookup?.query;
     this.flows.add(flows, {
@@ -292,7 +300,7 @@ export class SimWorld {
       if (Number.isFinite(at) && at > last) last = at;
     }
     this.clock.advance(last - this.clock.now());
-    return { result, flows };
+    return flows;
   }
 
   /**

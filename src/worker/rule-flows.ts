@@ -16,6 +16,7 @@
  */
 import { policyName, rulePath } from '../engine/explain.ts';
 import type { Endpoint, ProbeResult } from '../engine/evaluate/probe.ts';
+import { flowEnds } from '../engine/flows/ends.ts';
 import type { Flow } from '../engine/flows/model.ts';
 import type { RuleOrigin } from '../engine/policy/model.ts';
 import { workloadNodeOf, workloadPairs } from '../sim/graph.ts';
@@ -131,14 +132,11 @@ const trafficKey = (t: Traffic) => `${t.from}|${t.to}|${t.port}/${t.protocol}|${
 
 /** Whether a flow belongs to the DNS lookup of an `fqdn:` probe rather than its connection. */
 export function isLookupFlow(flow: Flow, lookup: ProbeResult): boolean {
-  const reply = flow.is_reply === true;
-  const server = reply ? flow.source : flow.destination;
+  const ends = flowEnds(flow);
   const dst = lookup.destination;
-  if (dst?.kind !== 'pod' || `${server.namespace}/${server.pod_name}` !== dst.label) return false;
-  const l4 = flow.l4 as Record<string, { source_port: number; destination_port: number }>;
-  const ports = Object.values(l4)[0];
+  if (!ends || dst?.kind !== 'pod') return false;
   return (
-    ports !== undefined && (reply ? ports.source_port : ports.destination_port) === lookup.port
+    `${ends.server.namespace}/${ends.server.pod_name}` === dst.label && ends.port === lookup.port
   );
 }
 

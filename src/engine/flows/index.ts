@@ -1,5 +1,6 @@
 /** Hubble-style flow records for probes, and the ways `hubble observe` prints them. */
 export * from './model.ts';
+export { flowEnds, layer4Of, type FlowEnds } from './ends.ts';
 export {
   flowsForProbe,
   flowsForProbes,

@@ -13,6 +13,7 @@
  *    method and `:path` (with its query), DNS ones the name asked for (without the final dot).
  */
 import { workloadFromPodName } from '../cluster/workload.ts';
+import { layer4Of } from '../flows/ends.ts';
 import type { Flow, FlowEndpoint } from '../flows/model.ts';
 
 /** A pod, grouped into its workload. */
@@ -96,24 +97,15 @@ export function peerOf(
 function ports(
   f: Flow,
 ): { protocol: Protocol; src: number; dst: number; syn: boolean; ack: boolean } | null {
-  const l4 = f.l4 as Partial<
-    Record<
-      Protocol,
-      { source_port: number; destination_port: number; flags?: { SYN?: boolean; ACK?: boolean } }
-    >
-  >;
-  for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
-    const p = l4[protocol];
-    if (p)
-      return {
-        protocol,
-        src: p.source_port,
-        dst: p.destination_port,
-        syn: p.flags?.SYN === true,
-        ack: p.flags?.ACK === true,
-      };
-  }
-  return null;
+  const p = layer4Of(f.l4);
+  if (!p) return null;
+  return {
+    protocol: p.protocol,
+    src: p.source_port,
+    dst: p.destination_port,
+    syn: p.flags?.SYN === true,
+    ack: p.flags?.ACK === true,
+  };
 }
 
 function allowed(f: Flow): boolean {

@@ -146,17 +146,17 @@ export function connect(
     // UDP has no handshake to wait for: the datagram leaves and the caller decides how long
     // to listen for an answer.
     if (protocol === 'UDP') {
-      if (recordDrops) world.probe(base);
+      if (recordDrops) world.record(base, decision);
       return { kind: 'timeout', reason: 'deadline' };
     }
     if (recordDrops) {
-      world.probe(base);
+      world.record(base, decision);
       // An fqdn: probe would repeat its DNS lookup on every resend: record the first SYN only.
       if (!dest.fqdn)
         for (const at of SYN_RESEND_MS) {
           if (start + at >= deadline) break;
           tl.until(start + at);
-          world.probe(base);
+          world.record(base, decision);
         }
     }
     tl.until(deadline);
@@ -191,14 +191,14 @@ export function connect(
       // A filtered port on the internet: the SYN leaves and nothing comes back.
       return waitForNothing(true);
     } else {
-      world.probe(base);
+      world.record(base, decision);
       tl.wait(HANDSHAKE_MS);
       return { kind: 'refused', peer };
     }
   }
   if (!listener) {
     // UDP with nothing listening: the datagram is delivered, the kernel answers ICMP unreachable.
-    world.probe(base);
+    world.record(base, decision);
     tl.wait(HANDSHAKE_MS);
     return { kind: 'refused', peer };
   }
@@ -208,8 +208,14 @@ export function connect(
     listener,
     peer,
     decision,
-    record: (http, httpStatus) =>
-      world.probe(http ? { ...base, http } : base, httpStatus !== undefined ? { httpStatus } : {})
-        .result,
+    record: (http, httpStatus) => {
+      // A request is a probe of its own; the bare connection is the one decided above (it has
+      // no HTTP answer for an application status to go into).
+      if (!http) {
+        world.record(base, decision);
+        return decision;
+      }
+      return world.probe({ ...base, http }, httpStatus !== undefined ? { httpStatus } : {}).result;
+    },
   };
 }

@@ -71,6 +71,11 @@ export interface QueryOptions {
   record?: boolean;
   /** Another server than kube-dns (`nslookup NAME 8.8.8.8`, `dig @1.1.1.1`). */
   server?: string;
+  /**
+   * What the same query got when it was decided earlier (`record: false`) under another id:
+   * recorded under this one without deciding it again.
+   */
+  decided?: ProbeResult;
 }
 
 /** Sends one query from the client to kube-dns (or another server) as a probe. */
@@ -92,7 +97,12 @@ export function sendQuery(
     protocol: 'UDP' as const,
     dns: { query: normaliseName(bare), type: qtype },
   };
-  const result = opts.record === false ? world.engine.probe(probe) : world.probe(probe).result;
+  let result: ProbeResult;
+  if (opts.decided) {
+    // The id is all a query's result takes from its probe (it salts the client port).
+    result = { ...opts.decided, id: probe.id };
+    world.record(probe, result);
+  } else result = opts.record === false ? world.engine.probe(probe) : world.probe(probe).result;
   const dns = result.l7?.dns;
   if (!dns || result.error) return { kind: 'dropped', name: bare, qtype, result };
   const byProxy = result.l7?.allowed === false;
@@ -242,14 +252,15 @@ export function resolveHost(
     const last = i === candidates.length - 1;
     const deferA = opts.deferPublicA === true && !isClusterName(name) && families.includes('A');
     // Decide first without recording when the A query may be left to the connection.
-    const send = (qtype: 'A' | 'AAAA', record: boolean) =>
-      sendQuery(world, client, name, qtype, { id: `${opts.id}:${++seq}`, record });
+    const send = (qtype: 'A' | 'AAAA', record: boolean, decided?: ProbeResult) =>
+      sendQuery(world, client, name, qtype, { id: `${opts.id}:${++seq}`, record, decided });
     let outcomes: QueryOutcome[];
     let deferred = false;
     if (deferA) {
       const a = send('A', false);
       deferred = a.kind === 'answer' && a.rcode === 'NOERROR' && a.ips.length > 0;
-      const recordedA = deferred ? a : send('A', true);
+      // Not left to the connection after all: recorded now, with the decision already made.
+      const recordedA = deferred ? a : send('A', true, a.result);
       outcomes = [recordedA, ...(families.includes('AAAA') ? [send('AAAA', true)] : [])];
     } else {
       outcomes = families.map((f) => send(f, true));
