@@ -55,16 +55,20 @@ export interface Completion {
   replaceFrom: number;
 }
 
-/** One engine diagnostic, placed in a file (1-based lines and columns, end exclusive). */
-export interface DiagnosticDto {
-  file: string;
-  severity: 'error' | 'warning' | 'info';
-  code: string;
-  message: string;
+/** A place in one file: 1-based lines and columns, end exclusive. */
+export interface TextRangeDto {
   startLine: number;
   startColumn: number;
   endLine: number;
   endColumn: number;
+}
+
+/** One engine diagnostic, placed in a file (1-based lines and columns, end exclusive). */
+export interface DiagnosticDto extends TextRangeDto {
+  file: string;
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
   kind?: string;
   namespace?: string;
   name?: string;
@@ -83,12 +87,8 @@ export type RuleRole =
   | 'l7-refused';
 
 /** One rule behind a verdict, placed in its file (1-based, end exclusive). */
-export interface ExplainedRule {
+export interface ExplainedRule extends TextRangeDto {
   file: string;
-  startLine: number;
-  startColumn: number;
-  endLine: number;
-  endColumn: number;
   /** `CiliumNetworkPolicy db/lock-db spec.ingress[0] (policy.yaml:12:7)`. */
   label: string;
   role: RuleRole;
@@ -138,12 +138,8 @@ export interface RuleFlow {
 }
 
 /** The flows one rule decided, placed at the rule (1-based, end exclusive). */
-export interface RuleLens {
+export interface RuleLens extends TextRangeDto {
   file: string;
-  startLine: number;
-  startColumn: number;
-  endLine: number;
-  endColumn: number;
   /** `CiliumNetworkPolicy db/lock-db spec.ingress[0]`. */
   label: string;
   /** Distinct flows per effect. */
@@ -154,14 +150,6 @@ export interface RuleLens {
   truncated: boolean;
   /** The cluster has too many workload pairs to try them all: the counts are lower bounds. */
   partial: boolean;
-}
-
-/** A place in one file: 1-based lines and columns, end exclusive. */
-export interface TextRangeDto {
-  startLine: number;
-  startColumn: number;
-  endLine: number;
-  endColumn: number;
 }
 
 /** A policy doctor finding, placed in its file (see docs/lint.md for the codes). */

@@ -12,13 +12,13 @@ import { GraphBuilder } from '../sim/graph.ts';
 import { Memo } from '../sim/memo.ts';
 import { readHubbleJson } from '../engine/flows/import.ts';
 import { policiesFromFlows } from '../engine/generate/policies.ts';
-import type { Flow } from '../engine/flows/model.ts';
+import { flowEnds } from '../engine/flows/ends.ts';
+import type { FlowEndpoint } from '../engine/flows/model.ts';
 import { lint, type LintWarning } from '../engine/lint/index.ts';
 import type {
   Completion,
   GeneratedPolicies,
   Explanation,
-  DiagnosticDto,
   SentState,
   LintFinding,
   LoadRequest,
@@ -28,35 +28,13 @@ import type {
   RunResponse,
 } from './api.ts';
 import { completeLine, type CompletionContext } from './complete.ts';
+import { diagnosticDto } from './diagnostics.ts';
 import { explanationOf, subjectOf } from './explanation.ts';
 import { computeRuleFlows, isLookupFlow } from './rule-flows.ts';
 
-/** The pods, port and protocol of a flow's connection, as its client opened it. */
-function connectionOf(
-  flow: Flow,
-): { from?: string; to?: string; port: number; protocol: 'TCP' | 'UDP' | 'SCTP' } | null {
-  const reply = flow.is_reply === true;
-  const [client, server] = reply
-    ? [flow.destination, flow.source]
-    : [flow.source, flow.destination];
-  const l4 = flow.l4 as Partial<
-    Record<'TCP' | 'UDP' | 'SCTP', { source_port: number; destination_port: number }>
-  >;
-  for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
-    const p = l4[protocol];
-    if (!p) continue;
-    const pod = (ep: typeof client) =>
-      ep.pod_name && ep.namespace ? `${ep.namespace}/${ep.pod_name}` : undefined;
-    const from = pod(client);
-    const to = pod(server);
-    return {
-      ...(from ? { from } : {}),
-      ...(to ? { to } : {}),
-      port: reply ? p.source_port : p.destination_port,
-      protocol,
-    };
-  }
-  return null;
+/** `ns/pod`, for an endpoint that is a pod. */
+function podOf(ep: FlowEndpoint): string | undefined {
+  return ep.pod_name && ep.namespace ? `${ep.namespace}/${ep.pod_name}` : undefined;
 }
 
 /** A lint warning as plain data for the page. */
@@ -129,8 +107,10 @@ export class Playground implements PlaygroundApi {
     const cause = logged.cause;
     if (!cause) {
       // Without the attempt behind it, a flow between two pods is still a connection to decide.
-      const c = connectionOf(logged.flow);
-      if (c?.from && c.to) return this.explain(c.from, c.to, c.port, c.protocol);
+      const c = flowEnds(logged.flow);
+      const from = c && podOf(c.client);
+      const to = c && podOf(c.server);
+      if (c && from && to) return this.explain(from, to, c.port, c.protocol);
       return {
         verdict: logged.flow.verdict === 'DROPPED' ? 'denied' : 'allowed',
         reason:
@@ -182,20 +162,7 @@ export class Playground implements PlaygroundApi {
   state(haveFlows?: string): SentState {
     const world = this.session.world;
     this.revision++;
-    const diagnostics: DiagnosticDto[] = world.engine.diagnostics.map((d) => ({
-      file: d.range.file,
-      severity: d.severity,
-      code: d.code,
-      message: d.message,
-      startLine: d.range.startLine,
-      startColumn: d.range.startColumn,
-      endLine: d.range.endLine,
-      endColumn: d.range.endColumn,
-      ...(d.kind !== undefined ? { kind: d.kind } : {}),
-      ...(d.namespace !== undefined ? { namespace: d.namespace } : {}),
-      ...(d.name !== undefined ? { name: d.name } : {}),
-      ...(d.path !== undefined ? { path: d.path } : {}),
-    }));
+    const diagnostics = world.engine.diagnostics.map(diagnosticDto);
     const graph: SentState['graph'] = this.graph.build(world);
     // The page has these rows already: the answer to each keystroke stays small.
     if (haveFlows !== undefined && graph.flowsKey === haveFlows) delete graph.flows;

@@ -3,6 +3,7 @@
  * test; the numbers below are Monaco's own `MarkerSeverity` values.
  */
 import type { Diagnostic } from '../../engine/types.ts';
+import { diagnosticDto } from '../../worker/diagnostics.ts';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 
@@ -43,18 +44,17 @@ export interface TextShape {
 /** The owner under which engine markers are stored; other owners (e.g. the YAML service) stay. */
 export const MARKER_OWNER = 'engine';
 
-/** Flattens an engine diagnostic into the editor's shape. */
+/** An engine diagnostic in the editor's shape: the worker's, less the object it names. */
 export function fromEngineDiagnostic(d: Diagnostic): EditorDiagnostic {
-  return {
-    file: d.range.file,
-    severity: d.severity,
-    message: d.message,
-    startLine: d.range.startLine,
-    startColumn: d.range.startColumn,
-    endLine: d.range.endLine,
-    endColumn: d.range.endColumn,
-    ...(d.code ? { code: d.code } : {}),
-  };
+  const {
+    code,
+    kind: _kind,
+    namespace: _namespace,
+    name: _name,
+    path: _path,
+    ...rest
+  } = diagnosticDto(d);
+  return { ...rest, ...(code ? { code } : {}) };
 }
 
 function whole(n: number, fallback: number): number {
