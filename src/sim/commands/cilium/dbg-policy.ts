@@ -14,10 +14,9 @@
  * number of rules using them and the identities they select.
  */
 import { uuidFrom } from '../../../engine/flows/build.ts';
-import type { Policy, PolicyRef, Rule } from '../../../engine/policy/model.ts';
+import type { PolicyRef, Rule } from '../../../engine/policy/model.ts';
 import type { CompiledSelector } from '../../../engine/selector.ts';
-import { parseFiles } from '../../../engine/yaml/documents.ts';
-import { SimWorld } from '../../world.ts';
+import type { SimWorld } from '../../world.ts';
 import { tabwrite } from '../tabwriter.ts';
 
 type Obj = Record<string, unknown>;
@@ -45,31 +44,6 @@ export function policyLabels(ref: PolicyRef): { key: string; value: string; sour
 /** The repository revision: one for the empty repository, one more per policy applied. */
 export function policyRevision(world: SimWorld): number {
   return world.engine.policies.length + 1;
-}
-
-/** The text of the file a policy came from (a live file or an object applied in the terminal). */
-function sourceText(world: SimWorld, file: string): string | undefined {
-  if (!SimWorld.isObjectFile(file)) return world.file(file);
-  const [kind = '', ns = '', ...rest] = file.replace(/^[a-z]+:\/\//, '').split('/');
-  return world.getObject(kind, ns === '' ? undefined : ns, rest.join('/'))?.text;
-}
-
-/** The object a policy was normalised from, as written. */
-function rawPolicy(world: SimWorld, p: Policy): Obj | undefined {
-  const text = sourceText(world, p.file);
-  if (text === undefined) return undefined;
-  let best: Obj | undefined;
-  for (const raw of parseFiles([{ name: p.file, text }]).objects) {
-    const v = raw.value;
-    if (!isObj(v) || v.kind !== p.ref.kind) continue;
-    const meta = isObj(v.metadata) ? v.metadata : {};
-    if (meta.name !== p.ref.name) continue;
-    if (p.ref.namespace !== undefined && (meta.namespace ?? 'default') !== p.ref.namespace)
-      continue;
-    best = v;
-    if (raw.locate([]).startLine === p.range.startLine) break;
-  }
-  return best;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,8 +298,8 @@ function networkPolicyRules(v: Obj, ref: PolicyRef): Obj[] {
 export function repositoryRules(world: SimWorld): Obj[] {
   const rules: Obj[] = [];
   for (const p of world.engine.policies) {
-    const raw = rawPolicy(world, p);
-    if (!raw) continue;
+    const raw = world.engine.applied(p.key)?.raw.value;
+    if (!isObj(raw)) continue;
     rules.push(
       ...(p.ref.kind === 'NetworkPolicy'
         ? networkPolicyRules(raw, p.ref)
