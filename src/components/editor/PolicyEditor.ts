@@ -304,6 +304,9 @@ export async function mountPolicyEditor(
     automaticLayout: true,
     fixedOverflowWidgets: true,
     minimap: { enabled: false },
+    // A wheel turn the editor cannot use (a short file, or its end reached) scrolls the page or
+    // the pane around it, rather than stopping there.
+    scrollbar: { alwaysConsumeMouseWheel: false },
     scrollBeyondLastLine: false,
     fontSize: 14,
     tabSize: 2,
