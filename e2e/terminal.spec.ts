@@ -27,6 +27,11 @@ test('the terminal runs shell lines and announces their output', async ({ page }
   await expect(page).toHaveTitle(/Terminal/);
   await expect(page.locator('h1')).toHaveText('Terminal');
   await expect(output).toHaveAttribute('aria-live', 'polite');
+  // The rows fit inside the frame: nothing hangs below it to scroll to.
+  expect(
+    await terminal.evaluate((el) => el.scrollHeight - el.clientHeight),
+    'rows overflowing the frame (px)',
+  ).toBe(0);
 
   await enter(page, 'echo hello | wc -c');
   await expect(output).toHaveText('6');

@@ -61,6 +61,12 @@ export class PlaygroundTerminal {
   readonly liveRegion: HTMLElement;
   private readonly editor: LineEditor;
   private readonly fit = new FitAddon();
+  /**
+   * The box xterm.js draws in. The fit addon sizes the terminal to its parent's computed height,
+   * which for the padded frame (border-box) includes the padding, so the last row would hang
+   * below the frame; this box is exactly the frame's content.
+   */
+  private readonly screen = document.createElement('div');
   private readonly resizeObserver: ResizeObserver | undefined;
   private prompt: string;
   /** Ends the current simulated wait early (Ctrl-C). */
@@ -114,7 +120,9 @@ export class PlaygroundTerminal {
     );
 
     this.xterm.attachCustomKeyEventHandler((event) => this.keyFilter(event));
-    this.xterm.open(container);
+    this.screen.className = 'terminal-screen';
+    container.append(this.screen);
+    this.xterm.open(this.screen);
     this.fitNow();
     this.xterm.onResize(({ cols }) => this.editor.setColumns(cols));
     this.xterm.onData((data) => this.editor.feed(data));
@@ -155,6 +163,7 @@ export class PlaygroundTerminal {
     this.resizeObserver?.disconnect();
     if (this.announceTimer !== undefined) clearTimeout(this.announceTimer);
     this.xterm.dispose();
+    this.screen.remove();
   }
 
   private createLiveRegion(): HTMLElement {
