@@ -113,6 +113,20 @@ for (const [folder, id] of [
   });
 }
 
+test('a later step and its checks stay in view beside the editor', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('/lessons/lock-the-database/');
+  await expect(page.locator('#lesson')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  const check = page.locator('[data-check-id="dummy-debug-blocked"]');
+  await check.scrollIntoViewIfNeeded();
+  const inView = (box: { y: number; height: number } | null) =>
+    box !== null && box.y >= 0 && box.y + box.height <= 720;
+  // The instructions scrolled on their own; the editor is where it was.
+  expect(inView(await check.boundingBox()), 'the check is in view').toBe(true);
+  const editor = page.getByRole('region', { name: 'Policy editor' });
+  expect(inView(await editor.boundingBox()), 'the editor is in view').toBe(true);
+});
+
 test('show rule from a flow row, a check and a code lens over the rule', async ({ page }) => {
   const problems = watchProblems(page);
   await page.goto('/lessons/lock-the-database/');
