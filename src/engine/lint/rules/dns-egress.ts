@@ -43,9 +43,23 @@ export const dnsEgress: LintRule = {
     if (!svc || facts.kubeDns.length === 0) return [];
     const dnsIdentities = new Set(facts.kubeDns.map((i) => i.index));
     const bySource = new Map(ctx.sources.map((s) => [s.policy.key, s]));
-    /** policy key → [origin to place it at, pods affected, hint]. */
-    const egressHits = new Map<string, { origin: RuleOrigin; pods: string[]; hint: string }>();
-    const ingressHits = new Map<string, { origin: RuleOrigin; pods: string[] }>();
+    /** Policy key → the origin to place the warning at, the pods affected, why (egress). */
+    type Hit = { origin: RuleOrigin; pods: string[]; hint: string };
+    const egressHits = new Map<string, Hit>();
+    const ingressHits = new Map<string, Hit>();
+    const record = (
+      hits: Map<string, Hit>,
+      origins: readonly RuleOrigin[],
+      names: string[],
+      hint = '',
+    ) => {
+      for (const o of origins) {
+        const key = policyKey(o.policy);
+        const hit = hits.get(key);
+        if (hit) hit.pods.push(...names);
+        else hits.set(key, { origin: o, pods: [...names], hint });
+      }
+    };
 
     for (const ident of facts.podIdentities) {
       if (dnsIdentities.has(ident.index)) continue;
@@ -80,55 +94,42 @@ export const dnsEgress: LintRule = {
             : namesKubeDns
               ? "a rule names k8s-app: kube-dns but selects no kube-dns pod: without io.kubernetes.pod.namespace (CiliumNetworkPolicy) or a namespaceSelector (NetworkPolicy) a selector looks only in the policy's own namespace"
               : 'no egress rule allows it';
-        for (const o of origins) {
-          const key = policyKey(o.policy);
-          const hit = egressHits.get(key);
-          if (hit) hit.pods.push(...names);
-          else egressHits.set(key, { origin: o, pods: [...names], hint });
-        }
+        record(egressHits, origins, names, hint);
       } else if (r.ingress && !r.ingress.allowed) {
         const origins = r.ingress.reason === 'deny-rule' ? r.ingress.rules : r.ingress.enforcedBy;
-        for (const o of origins) {
-          const key = policyKey(o.policy);
-          const hit = ingressHits.get(key);
-          if (hit) hit.pods.push(...names);
-          else ingressHits.set(key, { origin: o, pods: [...names] });
-        }
+        record(ingressHits, origins, names);
       }
     }
 
     const out: LintWarning[] = [];
-    const place = (key: string): PolicySource | undefined => bySource.get(key);
-    for (const [key, hit] of egressHits) {
-      const src = place(key);
-      if (!src) continue;
-      const pods = [...new Set(hit.pods)].sort();
-      out.push(
-        warnAt(
-          src,
-          sectionPath(hit.origin),
-          'egress-without-dns',
-          'warning',
-          `${policyName(src.policy.ref)} puts the egress of ${someOf(pods)} into default deny, and they cannot reach kube-dns on 53/UDP (${hit.hint}), so every DNS lookup they make fails; ${DNS_ADVICE}`,
-          { part: 'key' },
-        ),
-      );
-    }
-    for (const [key, hit] of ingressHits) {
-      const src = place(key);
-      if (!src) continue;
-      const pods = [...new Set(hit.pods)].sort();
-      out.push(
-        warnAt(
-          src,
-          sectionPath(hit.origin),
-          'kube-dns-ingress-blocked',
-          'warning',
-          `${policyName(src.policy.ref)} selects the kube-dns pods for ingress and does not let ${someOf(pods)} in on 53/UDP, so their DNS lookups fail; exclude kube-system from the endpointSelector (e.g. io.kubernetes.pod.namespace NotIn [kube-system]) or allow DNS into kube-dns`,
-          { part: 'key' },
-        ),
-      );
-    }
+    const report = (
+      hits: Map<string, Hit>,
+      code: 'egress-without-dns' | 'kube-dns-ingress-blocked',
+      says: (src: PolicySource, pods: string[], hit: Hit) => string,
+    ) => {
+      for (const [key, hit] of hits) {
+        const src = bySource.get(key);
+        if (!src) continue;
+        const pods = [...new Set(hit.pods)].sort();
+        out.push(
+          warnAt(src, sectionPath(hit.origin), code, 'warning', says(src, pods, hit), {
+            part: 'key',
+          }),
+        );
+      }
+    };
+    report(
+      egressHits,
+      'egress-without-dns',
+      (src, pods, hit) =>
+        `${policyName(src.policy.ref)} puts the egress of ${someOf(pods)} into default deny, and they cannot reach kube-dns on 53/UDP (${hit.hint}), so every DNS lookup they make fails; ${DNS_ADVICE}`,
+    );
+    report(
+      ingressHits,
+      'kube-dns-ingress-blocked',
+      (src, pods) =>
+        `${policyName(src.policy.ref)} selects the kube-dns pods for ingress and does not let ${someOf(pods)} in on 53/UDP, so their DNS lookups fail; exclude kube-system from the endpointSelector (e.g. io.kubernetes.pod.namespace NotIn [kube-system]) or allow DNS into kube-dns`,
+    );
     return out;
   },
 };
