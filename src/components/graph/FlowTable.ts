@@ -299,11 +299,8 @@ export function mountFlowTable(
     options.onSelectFlow?.(row);
   }
 
-  function moveActive(to: number): void {
-    if (filtered.length === 0) return;
-    const index = Math.max(0, Math.min(filtered.length - 1, to));
-    const row = filtered[index]!;
-    activeSeq = row.seq;
+  /** Scrolls the table just enough to show the filtered row at `index`. */
+  function reveal(index: number): void {
     const target = scrollToRow(
       index,
       scroller.scrollTop,
@@ -312,6 +309,14 @@ export function mountFlowTable(
       headerHeight(),
     );
     if (target !== null) scroller.scrollTop = target;
+  }
+
+  function moveActive(to: number): void {
+    if (filtered.length === 0) return;
+    const index = Math.max(0, Math.min(filtered.length - 1, to));
+    const row = filtered[index]!;
+    activeSeq = row.seq;
+    reveal(index);
     renderNow();
     rendered.get(row)?.focus({ preventScroll: true });
   }
@@ -385,14 +390,7 @@ export function mountFlowTable(
       if (index < 0) return false;
       selectedSeq = seq;
       activeSeq = seq;
-      const target = scrollToRow(
-        index,
-        scroller.scrollTop,
-        scroller.clientHeight,
-        rowHeight,
-        headerHeight(),
-      );
-      if (target !== null) scroller.scrollTop = target;
+      reveal(index);
       renderNow();
       return true;
     },
