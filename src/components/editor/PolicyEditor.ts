@@ -276,24 +276,32 @@ export async function mountPolicyEditor(
     lintVersions.delete(name);
   }
 
-  function applyMarkers(name: string): void {
+  /** Sets one owner's markers on a file's model, unless they are the ones already shown. */
+  function showMarkers(
+    name: string,
+    owner: string,
+    shown: Map<string, string>,
+    markersOf: (model: Monaco.editor.ITextModel) => Monaco.editor.IMarkerData[],
+  ): void {
     const model = models.get(name);
     if (!model) return;
-    const markers = markersForFile(diagnostics, name, model);
+    const markers = markersOf(model);
     const key = JSON.stringify(markers);
-    if (shownMarkers.get(name) === key) return;
-    shownMarkers.set(name, key);
-    monaco.editor.setModelMarkers(model, MARKER_OWNER, markers);
+    if (shown.get(name) === key) return;
+    shown.set(name, key);
+    monaco.editor.setModelMarkers(model, owner, markers);
+  }
+
+  function applyMarkers(name: string): void {
+    showMarkers(name, MARKER_OWNER, shownMarkers, (model) =>
+      markersForFile(diagnostics, name, model),
+    );
   }
 
   function applyLintMarkers(name: string): void {
-    const model = models.get(name);
-    if (!model) return;
-    const markers = lintMarkersForFile(lintFindings, name, model);
-    const key = JSON.stringify(markers);
-    if (shownLint.get(name) === key) return;
-    shownLint.set(name, key);
-    monaco.editor.setModelMarkers(model, LINT_MARKER_OWNER, markers);
+    showMarkers(name, LINT_MARKER_OWNER, shownLint, (model) =>
+      lintMarkersForFile(lintFindings, name, model),
+    );
   }
 
   for (const file of tabs.list()) createModel(file);
