@@ -17,6 +17,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Result } from 'axe-core';
 import { expect, test, type Page } from '@playwright/test';
+import { appReady } from './support.ts';
 
 type Theme = 'light' | 'dark';
 
@@ -119,9 +120,7 @@ for (const theme of ['light', 'dark'] as const) {
         await page.goto(target.url(theme));
         await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
         if (target.root) {
-          await expect(page.locator(target.root)).toHaveAttribute('data-state', 'ready', {
-            timeout: 30_000,
-          });
+          await appReady(page.locator(target.root));
           await waitForPanes(page);
         }
         await target.prepare?.(page);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { watchProblems } from './support.ts';
+import { appReady, watchProblems } from './support.ts';
 
 test('a docs page embeds the playground, which resizes itself and answers messages', async ({
   page,
@@ -27,7 +27,7 @@ test('a docs page embeds the playground, which resizes itself and answers messag
 
 test('the embed ignores messages from origins it was not told about', async ({ page }) => {
   await page.goto('/embed/?scenario=lock-the-database&panes=terminal');
-  await expect(page.locator('#embed')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await appReady(page.locator('#embed'));
   const send = (origin: string, name: string) =>
     page.evaluate(
       ([o, n]) =>

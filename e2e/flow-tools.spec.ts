@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { watchProblems } from './support.ts';
+import { appReady, watchProblems } from './support.ts';
 
 /** One `hubble observe -o json` line from a cluster the playground does not have. */
 const EXPORT = readFileSync('src/engine/flows/fixtures/other-cluster.jsonl', 'utf8');
@@ -10,9 +10,7 @@ test('policies written from the terminal traffic, and flows imported from a real
 }) => {
   const problems = watchProblems(page);
   await page.goto('/playground/');
-  await expect(page.locator('#playground')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
-  });
+  await appReady(page.locator('#playground'));
   const terminal = page.getByRole('region', { name: 'Terminal' });
   await terminal.click();
   await page.keyboard.type(

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { watchProblems } from './support.ts';
+import { appReady, watchProblems } from './support.ts';
 import { readFileSync } from 'node:fs';
 
 const SOLUTION = readFileSync('src/lessons/02-lock-the-database/solution/policy.yaml', 'utf8');
@@ -14,7 +14,7 @@ test('lesson 2 is solved by typing the policy into the editor', async ({ page })
   const problems = watchProblems(page);
   await page.goto('/lessons/lock-the-database/');
   const lesson = page.locator('#lesson');
-  await expect(lesson).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await appReady(lesson);
   const blocked = page.locator('[data-check-id="dummy-debug-blocked"]');
   await expect(blocked).toHaveAttribute('data-passed', 'false');
   // Before any policy, the debug pod could reach PostgreSQL: its possible edge is green.
@@ -71,7 +71,7 @@ test('lesson 2 is solved by typing the policy into the editor', async ({ page })
 
   // Nothing typed is lost: the files and the progress come back after a reload.
   await page.reload();
-  await expect(lesson).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await appReady(lesson);
   await expect(page.locator('[data-check-id="dummy-debug-blocked"]')).toHaveAttribute(
     'data-passed',
     'true',
@@ -88,9 +88,7 @@ for (const [folder, id] of [
     const problems = watchProblems(page);
     const solution = readFileSync(`src/lessons/${folder}/solution/policy.yaml`, 'utf8');
     await page.goto(`/lessons/${id}/`);
-    await expect(page.locator('#lesson')).toHaveAttribute('data-state', 'ready', {
-      timeout: 30_000,
-    });
+    await appReady(page.locator('#lesson'));
     const checks = page.locator('[data-check-id]');
     await expect(page.locator('[data-check-id][data-passed="false"]').first()).toBeAttached();
     const editor = page.getByRole('region', { name: 'Policy editor' });
@@ -116,7 +114,7 @@ for (const [folder, id] of [
 test('a later step and its checks stay in view beside the editor', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto('/lessons/lock-the-database/');
-  await expect(page.locator('#lesson')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await appReady(page.locator('#lesson'));
   const check = page.locator('[data-check-id="dummy-debug-blocked"]');
   await check.scrollIntoViewIfNeeded();
   const inView = (box: { y: number; height: number } | null) =>
@@ -130,7 +128,7 @@ test('a later step and its checks stay in view beside the editor', async ({ page
 test('show rule from a flow row, a check and a code lens over the rule', async ({ page }) => {
   const problems = watchProblems(page);
   await page.goto('/lessons/lock-the-database/');
-  await expect(page.locator('#lesson')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await appReady(page.locator('#lesson'));
   const explain = page.locator('[data-role="explain"]');
 
   // A failed check explains its probe: nothing selects postgres yet.
@@ -204,7 +202,7 @@ test('reset puts the starting files back, and a reload keeps them reset', async 
   const problems = watchProblems(page);
   await page.goto('/lessons/lock-the-database/');
   const lesson = page.locator('#lesson');
-  await expect(lesson).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await appReady(lesson);
   const blocked = page.locator('[data-check-id="dummy-debug-blocked"]');
   const editor = page.getByRole('region', { name: 'Policy editor' });
   await editor.locator('.monaco-editor').first().click();
@@ -217,7 +215,7 @@ test('reset puts the starting files back, and a reload keeps them reset', async 
   await page.getByRole('button', { name: 'Reset the files' }).click();
   await expect(blocked).toHaveAttribute('data-passed', 'false', { timeout: 10_000 });
   await page.reload();
-  await expect(lesson).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await appReady(lesson);
   await expect(blocked).toHaveAttribute('data-passed', 'false');
   await expect(editor.locator('.view-lines')).not.toContainText('fromEndpoints');
   expect(problems).toEqual([]);

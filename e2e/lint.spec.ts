@@ -1,5 +1,5 @@
 import { expect, test, type Locator } from '@playwright/test';
-import { watchProblems } from './support.ts';
+import { appReady, watchProblems } from './support.ts';
 
 // `ingress: []` on line 10 reads as "deny all ingress" but denies nothing in Cilium; the egress
 // section keeps the policy one that Cilium 1.18 accepts.
@@ -29,9 +29,7 @@ async function lineMiddle(editor: Locator, line: number): Promise<number> {
 test('the policy doctor marks ingress: [] and its quick fix rewrites it', async ({ page }) => {
   const problems = watchProblems(page);
   await page.goto('/playground/');
-  await expect(page.locator('#playground')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
-  });
+  await appReady(page.locator('#playground'));
   const editor = page.getByRole('region', { name: 'Policy editor' });
   await editor.getByRole('tab', { name: /policy\.yaml/ }).click();
   await editor.locator('.monaco-editor').first().click();
@@ -82,9 +80,7 @@ test('the policy doctor marks ingress: [] and its quick fix rewrites it', async 
 test('a lesson marks what the doctor finds in its starting files', async ({ page }) => {
   const problems = watchProblems(page);
   await page.goto('/lessons/netperf-egress-by-dns-name/');
-  await expect(page.locator('#lesson')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
-  });
+  await appReady(page.locator('#lesson'));
   // The article's policy puts egress into default deny with no rule for DNS (line 12).
   const editor = page.getByRole('region', { name: 'Policy editor' });
   await editor.scrollIntoViewIfNeeded();

@@ -3,7 +3,7 @@
  * than the screen, and the terminal works by touch (tap it, type, press Enter).
  */
 import { devices, expect, test, type Locator, type Page } from '@playwright/test';
-import { watchProblems } from './support.ts';
+import { appReady, watchProblems } from './support.ts';
 
 // The phone's screen, touch and user agent; the browser stays the one playwright.config.ts
 // launches (Debian's Chromium), so nothing is downloaded.
@@ -72,7 +72,7 @@ for (const { page: what, url, root, regions } of [
   test(`${what} stacks its panes on a phone and its terminal works by touch`, async ({ page }) => {
     const problems = watchProblems(page);
     await page.goto(url);
-    await expect(page.locator(root)).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+    await appReady(page.locator(root));
     await expect(page.getByRole('region', { name: 'Flow graph' })).toHaveAttribute(
       'data-state',
       'ready',

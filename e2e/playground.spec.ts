@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { watchProblems } from './support.ts';
+import { appReady, watchProblems } from './support.ts';
 
 test('the playground runs a scenario and a share link restores the edited files', async ({
   page,
@@ -9,7 +9,7 @@ test('the playground runs a scenario and a share link restores the edited files'
   const problems = watchProblems(page);
   await page.goto('/playground/');
   const root = page.locator('#playground');
-  await expect(root).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await appReady(root);
   await expect(page.getByRole('region', { name: 'Policy editor' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Flow graph' })).toBeVisible();
 
@@ -25,9 +25,7 @@ test('the playground runs a scenario and a share link restores the edited files'
 
   const other = await browser.newPage();
   await other.goto(url);
-  await expect(other.locator('#playground')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
-  });
+  await appReady(other.locator('#playground'));
   const otherEditor = other.getByRole('region', { name: 'Policy editor' });
   await otherEditor.getByRole('tab', { name: /policy\.yaml/ }).click();
   await expect(otherEditor.locator('.view-lines')).toContainText('shared-marker-42');
@@ -42,9 +40,7 @@ test('the playground runs a scenario and a share link restores the edited files'
 test('the playground explains a flow row and counts flows over each rule', async ({ page }) => {
   const problems = watchProblems(page);
   await page.goto('/playground/');
-  await expect(page.locator('#playground')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
-  });
+  await appReady(page.locator('#playground'));
   const policy = readFileSync('src/lessons/01-an-open-cluster/solution/policy.yaml', 'utf8');
   const editor = page.getByRole('region', { name: 'Policy editor' });
   await editor.getByRole('tab', { name: /policy\.yaml/ }).click();
@@ -96,9 +92,7 @@ test('the playground explains a flow row and counts flows over each rule', async
 
 test('an edit survives a reload straight after typing', async ({ page }) => {
   await page.goto('/playground/');
-  await expect(page.locator('#playground')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
-  });
+  await appReady(page.locator('#playground'));
   const editor = page.getByRole('region', { name: 'Policy editor' });
   await editor.getByRole('tab', { name: /policy\.yaml/ }).click();
   await editor.locator('.monaco-editor').first().click();
@@ -106,9 +100,7 @@ test('an edit survives a reload straight after typing', async ({ page }) => {
   // No pause between the last key and the reload.
   await page.keyboard.type('\n# kept-marker-7');
   await page.reload();
-  await expect(page.locator('#playground')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
-  });
+  await appReady(page.locator('#playground'));
   const again = page.getByRole('region', { name: 'Policy editor' });
   await again.getByRole('tab', { name: /policy\.yaml/ }).click();
   await expect(again.locator('.view-lines')).toContainText('kept-marker-7');

@@ -4,7 +4,7 @@
  * lesson (page, editor, terminal, graph) following a switch at once.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { watchProblems } from './support.ts';
+import { appReady, watchProblems } from './support.ts';
 
 const THEME_STORAGE_KEY = 'netpol-playground:theme';
 
@@ -68,9 +68,7 @@ test('the header toggle switches every part of a lesson and is remembered', asyn
   const problems = watchProblems(page);
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto('/lessons/lock-the-database/');
-  await expect(page.locator('#lesson')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
-  });
+  await appReady(page.locator('#lesson'));
   await expect(page.getByRole('region', { name: 'Flow graph' })).toHaveAttribute(
     'data-state',
     'ready',
@@ -93,9 +91,7 @@ test('the header toggle switches every part of a lesson and is remembered', asyn
 
   // The choice outlives a reload and wins over the system setting.
   await page.reload();
-  await expect(page.locator('#lesson')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
-  });
+  await appReady(page.locator('#lesson'));
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
   await expect.poll(() => colours(page)).toEqual(DARK);
 
@@ -111,9 +107,7 @@ test('without a choice the page follows the system setting, also when it changes
 }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto('/playground/');
-  await expect(page.locator('#playground')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
-  });
+  await appReady(page.locator('#playground'));
   await expect(page.getByRole('region', { name: 'Flow graph' })).toHaveAttribute(
     'data-state',
     'ready',
@@ -149,9 +143,7 @@ test('the embed has no toggle and takes its theme from its URL only', async ({ p
   await page.goto('/embed/?scenario=lock-the-database&theme=dark');
   expect(await themeCameFirst()).toBe(true);
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await expect(page.locator('#embed')).toHaveAttribute('data-state', 'ready', {
-    timeout: 30_000,
-  });
+  await appReady(page.locator('#embed'));
   await expect(page.getByRole('button', { name: 'Dark theme' })).toHaveCount(0);
   await expect.poll(() => colours(page)).toEqual(DARK);
 });
